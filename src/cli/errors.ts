@@ -1,0 +1,19 @@
+/** CLI failures and their exit codes (design.md, "CLI conventions"). */
+
+/** The command line itself is wrong (unknown option, missing argument, unreadable file): exit 2. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The input has errors (diagnostics already printed): exit 1. */
+export class InputError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}

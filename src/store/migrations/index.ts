@@ -1,0 +1,11 @@
+/**
+ * Every migration, by name, in order. A static list rather than a folder scan, so the migrator runs
+ * the same from src/ (tests) and dist/ (the built package). Append new migrations; never edit or
+ * rename a released one.
+ */
+import type { Migration } from 'kysely';
+import * as fragments001 from './001-fragments.js';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '001-fragments': fragments001,
+};
