@@ -465,7 +465,10 @@ class Encoder {
     const { z, rx } = this;
     const parts = globParts(pattern);
     const fields = arnFields(parts);
-    if (fields === undefined || parts.every((p) => typeof p === 'object')) return matchesGlob(z, rx, this.resource, parts, rx.anyString, rx.anyChar);
+    // With the first five fields literal, a wildcard can only be in the last field, where it spans
+    // colons: the field-wise pattern is then the whole-string glob (often a plain prefix test).
+    const headIsLiteral = fields?.slice(0, 5).every((f) => f.every((p) => typeof p === 'object'));
+    if (fields === undefined || headIsLiteral === true) return matchesGlob(z, rx, this.resource, parts, rx.anyString, rx.anyChar);
     // In the first five fields a wildcard stays inside its field; in the last it spans colons.
     const colon = z.Re.toRe(rx.lit(':'));
     const head = fields.slice(0, 5).flatMap((f) => [rx.glob(f, z.Star(rx.notColon), rx.notColon), colon]);
@@ -596,7 +599,7 @@ export async function createZ3Checker(options: { timeoutMs?: number } = {}): Pro
     const solver = new z.Solver();
     try {
       if (options.timeoutMs !== undefined) solver.set('timeout', options.timeoutMs);
-      solver.add(...enc.domain);
+      for (const f of enc.domain) solver.add((await z.simplify(f)) as Bool<'main'>);
       const result = await solver.check();
       if (result === 'unsat') return { verdict: 'contained' };
       if (result === 'unknown') return { verdict: 'unknown', reason: `z3: ${solver.reasonUnknown()}` };

@@ -1,0 +1,10 @@
+/** Threat-intelligence feeds: parsers (pure) for CISA KEV, FIRST EPSS and CVSS vectors. */
+export { scoreCvss, withEnvironment } from './cvss.js';
+export type { CvssEnvironment, CvssScore, CvssSeverity, CvssVersion } from './cvss.js';
+export { hasErrors } from './diagnostics.js';
+export type { IntelDiagnostic, Parsed } from './diagnostics.js';
+export { parseEpss } from './epss.js';
+export type { EpssScore, EpssSnapshot } from './epss.js';
+export { KEV_SCHEMA, parseKev } from './kev.js';
+export type { KevCatalog, KevEntry } from './kev.js';
+export { checkSchema, jsonPath } from './schema-check.js';
