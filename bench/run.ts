@@ -28,6 +28,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchModule>>> = {
   authorize: () => import('./authorize-vs-cedar.js'),
   analysis: () => import('./analysis.js'),
   synthesis: () => import('./synthesis.js'),
+  risk: () => import('./risk.js'),
 };
 
 const RESULTS_DIR = join(ROOT, 'bench', 'results');

@@ -51,3 +51,13 @@ export { compileContextConfig, createContextEnricher, type ContextConfig, type C
 
 /** The embedded SQLite fragment store. */
 export { openSqliteFragmentStore } from './store/index.js';
+
+/** Threat feeds: CISA KEV, FIRST EPSS, CVSS vectors (scoring with a deployment's environment). */
+export { diffEpss, diffKev, parseEpss, parseKev, scoreCvss, withEnvironment, type CvssScore, type EpssSnapshot, type KevCatalog } from './intel/index.js';
+
+/** The risk engine: a deployment's risk profile with evidence, and CERT/CC SSVC decisions. */
+export { assessRisk, checkApp, checkEnv, checkVulnerabilities, decideSsvc, DEFAULT_RISK_CONFIG, type RiskConfig, type RiskProfile } from './risk/index.js';
+
+/** Feed snapshots on disk, and the use cases over them. */
+export { FileFeedStore } from './store/index.js';
+export { importFeed, loadIntel } from './app/index.js';

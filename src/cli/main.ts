@@ -7,8 +7,10 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerAuthorize } from './commands/authorize.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFragment } from './commands/fragment.js';
+import { registerIntel } from './commands/intel.js';
 import { registerPermissions } from './commands/permissions.js';
 import { registerPolicy } from './commands/policy.js';
+import { registerRisk } from './commands/risk.js';
 import { registerSynth } from './commands/synth.js';
 import { InputError, UsageError } from './errors.js';
 import { defaultDataDir, type CliIO } from './io.js';
@@ -17,7 +19,7 @@ export const VERSION = '0.1.0';
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('tessera')
-    .description('Tessera: least privilege from live risk — IAM policy decisions, validation and analysis')
+    .description('Tessera: least privilege from live risk — IAM policy decisions and analysis, risk assessment')
     .version(VERSION)
     .option('--data-dir <dir>', 'where the embedded store, caches and feeds live', defaultDataDir(io.env))
     .showHelpAfterError('(run with --help for usage)')
@@ -32,6 +34,8 @@ Examples:
   $ tessera synth -f s3-read-prefix@1 -p ... -b b.json   compose fragments, proven within a boundary
   $ tessera analyze contains -c new.json -w b.json       exact containment with a counterexample
   $ tessera permissions policy.json --matrix grid.json   effective AWS actions, what-if by context
+  $ tessera intel import kev known_exploited.json        threat feeds as validated snapshots
+  $ tessera risk assess --app app.yaml --env env.yaml    risk score, tier, SSVC decisions, threats
   $ tessera <command> --help                             options and examples of a command
 
 Every command takes --json for machine output. Exit status: 0 success, 1 errors
@@ -42,6 +46,8 @@ in the input, 2 usage errors.`);
   registerSynth(program, io);
   registerAnalyze(program, io);
   registerPermissions(program, io);
+  registerIntel(program, io);
+  registerRisk(program, io);
   registerDemo(program, io);
   for (const c of program.commands) propagate(c, io);
   return program;

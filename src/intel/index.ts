@@ -1,5 +1,5 @@
 /** Threat-intelligence feeds: parsers (pure) for CISA KEV, FIRST EPSS and CVSS vectors. */
-export { scoreCvss, withEnvironment } from './cvss.js';
+export { clearCvssScoreCache, scoreCvss, withEnvironment } from './cvss.js';
 export type { CvssEnvironment, CvssScore, CvssSeverity, CvssVersion } from './cvss.js';
 export { hasErrors } from './diagnostics.js';
 export type { IntelDiagnostic, Parsed } from './diagnostics.js';
@@ -8,3 +8,5 @@ export type { EpssScore, EpssSnapshot } from './epss.js';
 export { KEV_SCHEMA, parseKev } from './kev.js';
 export type { KevCatalog, KevEntry } from './kev.js';
 export { checkSchema, jsonPath } from './schema-check.js';
+export { diffEpss, diffKev } from './diff.js';
+export type { EpssChange, EpssDiff, KevDiff } from './diff.js';

@@ -4,3 +4,5 @@ export { KyselyFragmentStore } from './kysely-fragment-store.js';
 export { StoreMigrationError, createMigrator, migrateToLatest } from './migrator.js';
 export { MIGRATIONS } from './migrations/index.js';
 export type { TesseraDatabase } from './schema.js';
+export { FeedStoreError, FileFeedStore, sha256 } from './feed-snapshots.js';
+export type { FeedSnapshot, FeedSource } from './feed-snapshots.js';

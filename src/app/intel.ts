@@ -1,0 +1,57 @@
+/**
+ * Use cases over threat feeds: import a feed (parse it whole, keep it only if it has no
+ * errors), load the current intel for the risk engine, and diff two snapshots.
+ */
+import { diffEpss, diffKev, parseEpss, parseKev, type EpssDiff, type IntelDiagnostic, type KevDiff } from '../intel/index.js';
+import type { Intel } from '../risk/index.js';
+import type { FeedSnapshot, FeedSource, FileFeedStore } from '../store/index.js';
+
+export type ImportResult =
+  | { readonly ok: true; readonly snapshot: FeedSnapshot; readonly changed: boolean; readonly diagnostics: readonly IntelDiagnostic[] }
+  | { readonly ok: false; readonly diagnostics: readonly IntelDiagnostic[] };
+
+function describe(source: FeedSource, text: string): { ok: true; version: string; records: number; diagnostics: readonly IntelDiagnostic[] } | { ok: false; diagnostics: readonly IntelDiagnostic[] } {
+  if (source === 'kev') {
+    const r = parseKev(text);
+    return r.ok ? { ok: true, version: r.value.catalogVersion, records: r.value.entries.length, diagnostics: r.diagnostics } : r;
+  }
+  const r = parseEpss(text);
+  return r.ok ? { ok: true, version: `${r.value.modelVersion} ${r.value.scoreDate}`, records: r.value.scores.size, diagnostics: r.diagnostics } : r;
+}
+
+/** Validates `text` as a `source` feed; only a feed without errors becomes the current snapshot. */
+export async function importFeed(store: FileFeedStore, source: FeedSource, text: string, origin: string, now: Date, http: { etag?: string; lastModified?: string } = {}): Promise<ImportResult> {
+  const parsed = describe(source, text);
+  if (!parsed.ok) return parsed;
+  const { snapshot, changed } = await store.save(source, text, { importedAt: now.toISOString(), origin, version: parsed.version, records: parsed.records, ...http });
+  return { ok: true, snapshot, changed, diagnostics: parsed.diagnostics };
+}
+
+/** The current KEV and EPSS snapshots, parsed (absent ones are left out). */
+export async function loadIntel(store: FileFeedStore): Promise<Intel> {
+  const [kevSnap, epssSnap] = [await store.current('kev'), await store.current('epss')];
+  const intel: { kev?: Intel['kev']; epss?: Intel['epss'] } = {};
+  if (kevSnap !== undefined) {
+    const r = parseKev(await store.read(kevSnap));
+    if (r.ok) intel.kev = r.value;
+  }
+  if (epssSnap !== undefined) {
+    const r = parseEpss(await store.read(epssSnap));
+    if (r.ok) intel.epss = r.value;
+  }
+  return intel;
+}
+
+export async function diffSnapshots(store: FileFeedStore, source: 'kev', from: FeedSnapshot, to: FeedSnapshot): Promise<KevDiff>;
+export async function diffSnapshots(store: FileFeedStore, source: 'epss', from: FeedSnapshot, to: FeedSnapshot, threshold?: number): Promise<EpssDiff>;
+export async function diffSnapshots(store: FileFeedStore, source: FeedSource, from: FeedSnapshot, to: FeedSnapshot, threshold = 0.1): Promise<KevDiff | EpssDiff> {
+  const [a, b] = [await store.read(from), await store.read(to)];
+  if (source === 'kev') {
+    const [x, y] = [parseKev(a), parseKev(b)];
+    if (!x.ok || !y.ok) throw new Error('internal: a stored KEV snapshot no longer parses');
+    return diffKev(x.value, y.value);
+  }
+  const [x, y] = [parseEpss(a), parseEpss(b)];
+  if (!x.ok || !y.ok) throw new Error('internal: a stored EPSS snapshot no longer parses');
+  return diffEpss(x.value, y.value, threshold);
+}

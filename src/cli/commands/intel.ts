@@ -1,0 +1,152 @@
+/**
+ * `tessera intel import|status|diff`: threat-feed snapshots in the data directory. A feed is
+ * validated whole before it is kept; a bad one changes nothing and the current snapshot stays.
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { diffSnapshots, importFeed } from '../../app/index.js';
+import type { EpssDiff, IntelDiagnostic, KevDiff } from '../../intel/index.js';
+import { FileFeedStore, type FeedSnapshot, type FeedSource } from '../../store/index.js';
+import { UsageError } from '../errors.js';
+import { failWith, readText } from '../inputs.js';
+import type { CliIO } from '../io.js';
+
+const SOURCES: readonly FeedSource[] = ['kev', 'epss'];
+const NAMES: Record<FeedSource, string> = { kev: 'CISA KEV', epss: 'FIRST EPSS' };
+
+export function feedStore(dataDir: string): FileFeedStore {
+  return new FileFeedStore(join(dataDir, 'intel'));
+}
+
+function sourceOf(value: string): FeedSource {
+  if (!(SOURCES as readonly string[]).includes(value)) throw new UsageError(`unknown feed \`${value}\`: use ${SOURCES.join(' or ')} (debian-tracker and osv are not importable yet)`);
+  return value as FeedSource;
+}
+
+export function formatIntelDiagnostics(file: string, ds: readonly IntelDiagnostic[]): string {
+  return ds.map((d) => `${file}: ${d.path}: ${d.severity}[${d.code}]: ${d.message}\n      = help: ${d.help}`).join('\n\n') + '\n';
+}
+
+function describe(s: FeedSnapshot): string {
+  return `${NAMES[s.source]} ${s.version}: ${s.records.toLocaleString('en-US')} records, ${(s.bytes / 1024).toFixed(0)} KiB, sha256 ${s.hash.slice(0, 12)}, imported ${s.importedAt} from ${s.origin}`;
+}
+
+/** GET with the stored validators; 304 means the current snapshot is still the feed. */
+async function download(url: string, current: FeedSnapshot | undefined): Promise<{ status: 'not-modified' } | { status: 'ok'; text: string; etag?: string; lastModified?: string }> {
+  if (!/^https?:\/\//.test(url)) throw new UsageError(`--url takes an http(s) URL, got \`${url}\``);
+  const headers: Record<string, string> = {};
+  if (current?.etag !== undefined) headers['if-none-match'] = current.etag;
+  if (current?.lastModified !== undefined) headers['if-modified-since'] = current.lastModified;
+  let response: Response;
+  try {
+    response = await fetch(url, { headers, signal: AbortSignal.timeout(60_000) });
+  } catch (e) {
+    throw new UsageError(`cannot fetch ${url}: ${(e as Error).message}`);
+  }
+  if (response.status === 304) return { status: 'not-modified' };
+  if (!response.ok) throw new UsageError(`cannot fetch ${url}: HTTP ${response.status} ${response.statusText}`);
+  const etag = response.headers.get('etag') ?? undefined;
+  const lastModified = response.headers.get('last-modified') ?? undefined;
+  return { status: 'ok', text: await response.text(), ...(etag !== undefined ? { etag } : {}), ...(lastModified !== undefined ? { lastModified } : {}) };
+}
+
+export function registerIntel(program: Command, io: CliIO): void {
+  const intel = program.command('intel').description('threat intelligence feeds: import CISA KEV and FIRST EPSS snapshots, see what changed')
+    .addHelpText('after', `
+Snapshots live in <data-dir>/intel, each kept whole under its SHA-256. A feed that
+fails validation is rejected whole and the current snapshot stays in force.
+
+Examples:
+  $ tessera intel import kev known_exploited_vulnerabilities.json
+  $ tessera intel import epss epss_scores-2025-08-25.csv
+  $ tessera intel import kev --url https://feeds.example/kev.json   conditional GET (ETag, Last-Modified)
+  $ tessera intel status
+  $ tessera intel diff kev                     the current snapshot against the one before it
+  $ tessera intel diff epss --threshold 0.2`);
+
+  intel.command('import').description('validate a feed and make it the current snapshot')
+    .argument('<feed>', `which feed: ${SOURCES.join(', ')}`)
+    .argument('[file]', 'the feed file (`-` for stdin); or use --url')
+    .option('--url <url>', 'download the feed (sends If-None-Match / If-Modified-Since from the current snapshot)')
+    .option('--json', 'print the snapshot as JSON')
+    .action(async (feed: string, file: string | undefined, opts: { url?: string; json?: boolean }) => {
+      const source = sourceOf(feed);
+      if ((file === undefined) === (opts.url === undefined)) throw new UsageError('give the feed file or --url, not both');
+      const store = feedStore(program.opts<{ dataDir: string }>().dataDir);
+      const json = opts.json === true;
+      let text: string;
+      let http: { etag?: string; lastModified?: string } = {};
+      const origin = opts.url ?? (file === '-' ? '<stdin>' : (file as string));
+      if (opts.url !== undefined) {
+        const got = await download(opts.url, await store.current(source));
+        if (got.status === 'not-modified') {
+          const current = await store.current(source);
+          io.stdout(json ? JSON.stringify({ source, changed: false, notModified: true, snapshot: current }, null, 2) + '\n' : `${NAMES[source]}: not modified since the current snapshot (HTTP 304)\n`);
+          return;
+        }
+        ({ text, ...http } = got);
+      } else {
+        text = await readText(io, file as string, `${source} feed`);
+      }
+      const r = await importFeed(store, source, text, origin, io.now(), http);
+      if (!r.ok) {
+        const current = await store.current(source);
+        failWith(io, json, `the ${NAMES[source]} feed was rejected`, r.diagnostics, `${formatIntelDiagnostics(origin, r.diagnostics)}rejected: nothing imported; ${current === undefined ? `there is no ${source} snapshot yet` : `the current snapshot stays ${current.version} (${current.hash.slice(0, 12)})`}`);
+      }
+      if (json) io.stdout(JSON.stringify({ source, changed: r.changed, snapshot: r.snapshot }, null, 2) + '\n');
+      else io.stdout(`${r.changed ? 'imported' : 'unchanged (the current snapshot has the same content)'}: ${describe(r.snapshot)}\n`);
+    });
+
+  intel.command('status').description('the current snapshot of each feed')
+    .option('--json', 'print the snapshots as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const store = feedStore(program.opts<{ dataDir: string }>().dataDir);
+      const rows = await Promise.all(SOURCES.map(async (source) => ({ source, current: (await store.current(source)) ?? null, stored: (await store.list(source)).length })));
+      if (opts.json === true) {
+        io.stdout(JSON.stringify({ feeds: rows }, null, 2) + '\n');
+        return;
+      }
+      for (const r of rows) io.stdout(r.current === null ? `${NAMES[r.source]}: no snapshot (tessera intel import ${r.source} FILE)\n` : `${describe(r.current)} (${r.stored} stored)\n`);
+    });
+
+  intel.command('diff').description('what changed between two snapshots of a feed (default: the current one against the one before)')
+    .argument('<feed>', `which feed: ${SOURCES.join(', ')}`)
+    .option('--from <hash>', 'the older snapshot (a prefix of its sha256)')
+    .option('--to <hash>', 'the newer snapshot (default: the current one)')
+    .option('--threshold <p>', 'EPSS: report scores that moved at least this much', '0.1')
+    .option('--json', 'print the diff as JSON')
+    .action(async (feed: string, opts: { from?: string; to?: string; threshold: string; json?: boolean }) => {
+      const source = sourceOf(feed);
+      const threshold = Number(opts.threshold);
+      if (!(threshold > 0 && threshold <= 1)) throw new UsageError(`--threshold takes a probability step in (0, 1], got \`${opts.threshold}\``);
+      const store = feedStore(program.opts<{ dataDir: string }>().dataDir);
+      const pick = async (hash: string | undefined, fallback: () => Promise<FeedSnapshot | undefined>, what: string) => {
+        const s = hash === undefined ? await fallback() : await store.find(source, hash);
+        if (s === undefined) throw new UsageError(hash === undefined ? `no ${what} ${source} snapshot to compare (import the feed at least twice, or give --from and --to)` : `no ${source} snapshot with hash \`${hash}\``);
+        return s;
+      };
+      const to = await pick(opts.to, () => store.current(source), 'current');
+      const from = await pick(opts.from, () => store.previous(source), 'previous');
+      if (source === 'kev') {
+        const d = await diffSnapshots(store, 'kev', from, to);
+        io.stdout(opts.json === true ? JSON.stringify(d, null, 2) + '\n' : formatKevDiff(d));
+      } else {
+        const d = await diffSnapshots(store, 'epss', from, to, threshold);
+        io.stdout(opts.json === true ? JSON.stringify(d, null, 2) + '\n' : formatEpssDiff(d));
+      }
+    });
+}
+
+function formatKevDiff(d: KevDiff): string {
+  const lines = [`CISA KEV ${d.from} → ${d.to}: ${d.added.length} added, ${d.removed.length} removed`];
+  for (const e of d.added) lines.push(`  + ${e.cve}  ${e.dateAdded}  ${e.vendorProject} ${e.product}: ${e.name}${e.knownRansomware ? ' (ransomware)' : ''}`);
+  for (const cve of d.removed) lines.push(`  - ${cve}`);
+  return lines.join('\n') + '\n';
+}
+
+function formatEpssDiff(d: EpssDiff): string {
+  const lines = [`FIRST EPSS ${d.from} → ${d.to}: ${d.changes.length} scores moved by ≥ ${d.threshold}; ${d.newlyScored} newly scored, ${d.noLongerScored} no longer scored`];
+  for (const c of d.changes.slice(0, 50)) lines.push(`  ${c.delta > 0 ? '▲' : '▼'} ${c.cve.padEnd(16)} ${c.from === null ? '   new' : c.from.toFixed(4)} → ${c.to === null ? 'gone' : c.to.toFixed(4)}  (${c.delta > 0 ? '+' : ''}${c.delta.toFixed(4)})`);
+  if (d.changes.length > 50) lines.push(`  … ${d.changes.length - 50} more (--json for all)`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,138 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { tessera as run } from '../../test/support/cli.js';
+import { sharedData } from '../../test/support/shared-data.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const EPSS = join(ROOT, 'testdata', 'intel', 'epss_scores-2025-08-25.csv');
+const KEV = sharedData(join('intel', 'kev-known_exploited_vulnerabilities.json'));
+let dir: string;
+const tessera = (args: string[], files: Record<string, string> = {}) => run(['--data-dir', dir, ...args], { files });
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tessera-intel-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('tessera intel', () => {
+  it('imports EPSS, reports it, and leaves the snapshot alone when the same file comes again', async () => {
+    const first = await tessera(['intel', 'import', 'epss', EPSS, '--json']);
+    expect(first.code).toBe(0);
+    const snap = JSON.parse(first.out) as { changed: boolean; snapshot: { records: number; version: string; hash: string } };
+    expect(snap).toMatchObject({ changed: true, snapshot: { records: 7, version: 'v2025.03.14 2025-08-25T00:00:00Z' } });
+    const again = await tessera(['intel', 'import', 'epss', EPSS]);
+    expect(again.out).toMatch(/^unchanged/);
+    const status = await tessera(['intel', 'status', '--json']);
+    expect(JSON.parse(status.out)).toMatchObject({ feeds: [{ source: 'kev', current: null, stored: 0 }, { source: 'epss', current: { hash: snap.snapshot.hash }, stored: 1 }] });
+  });
+
+  it('rejects a bad feed whole: diagnostics, exit 1, the current snapshot stays', async () => {
+    expect((await tessera(['intel', 'import', 'epss', EPSS])).code).toBe(0);
+    const before = await readFile(join(dir, 'intel', 'index.json'), 'utf8');
+    const good = await readFile(EPSS, 'utf8');
+    const bad = await tessera(['intel', 'import', 'epss', 'bad.csv'], { 'bad.csv': good.replace('0.94468', '7') });
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('bad.csv: line 4: error[intel/epss-invalid]: the EPSS score of CVE-2014-0160 must be a number from 0 to 1');
+    expect(bad.err).toMatch(/rejected: nothing imported; the current snapshot stays v2025\.03\.14/);
+    expect(await readFile(join(dir, 'intel', 'index.json'), 'utf8')).toBe(before);
+    expect((await readdir(join(dir, 'intel', 'epss'))).length).toBe(1);
+  });
+
+  it('diffs the current EPSS snapshot against the previous one', async () => {
+    const old = await readFile(EPSS, 'utf8');
+    await tessera(['intel', 'import', 'epss', 'old.csv'], { 'old.csv': old.replace('0.00862', '0.00100').replace('2025-08-25T', '2025-08-24T') });
+    await tessera(['intel', 'import', 'epss', 'new.csv'], { 'new.csv': old.replace('0.00862', '0.60000') });
+    const d = await tessera(['intel', 'diff', 'epss', '--json']);
+    expect(d.code).toBe(0);
+    expect(JSON.parse(d.out)).toMatchObject({ changes: [{ cve: 'CVE-2025-48384', from: 0.001, to: 0.6, delta: 0.599 }], newlyScored: 0 });
+    const text = await tessera(['intel', 'diff', 'epss']);
+    expect(text.out).toContain('▲ CVE-2025-48384');
+  });
+
+  it.skipIf(KEV === undefined)('imports the real KEV catalog and diffs it against an older cut', async () => {
+    const real = await readFile(KEV as string, 'utf8');
+    const doc = JSON.parse(real) as { count: number; catalogVersion: string; vulnerabilities: { cveID: string }[] };
+    const older = { ...doc, catalogVersion: '2025.08.20', count: doc.count - 2, vulnerabilities: doc.vulnerabilities.slice(2) };
+    expect((await tessera(['intel', 'import', 'kev', 'older.json'], { 'older.json': JSON.stringify(older) })).code).toBe(0);
+    const now = await tessera(['intel', 'import', 'kev', KEV as string]);
+    expect(now.out).toMatch(/^imported: CISA KEV 2025\.08\.25: 1,404 records/);
+    const d = JSON.parse((await tessera(['intel', 'diff', 'kev', '--json'])).out) as { added: { cve: string }[]; removed: string[] };
+    expect(d.added.map((e) => e.cve).sort()).toEqual(doc.vulnerabilities.slice(0, 2).map((v) => v.cveID).sort());
+    expect(d.removed).toEqual([]);
+  });
+
+  it('says what is wrong with the command line', async () => {
+    expect((await tessera(['intel', 'import', 'nvd', 'x'])).err).toMatch(/unknown feed `nvd`/);
+    expect((await tessera(['intel', 'import', 'kev'])).err).toMatch(/give the feed file or --url/);
+    expect((await tessera(['intel', 'diff', 'kev'])).err).toMatch(/no current kev snapshot/);
+  });
+});
+
+describe('tessera intel import --url (a real HTTP server)', () => {
+  let server: Server;
+  let url: string;
+  const seen: { ifNoneMatch?: string }[] = [];
+  beforeAll(async () => {
+    const body = await readFile(EPSS, 'utf8');
+    server = createServer((req, res) => {
+      seen.push({ ifNoneMatch: req.headers['if-none-match'] });
+      if (req.url === '/missing') return void res.writeHead(404).end();
+      if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304).end();
+      res.writeHead(200, { etag: '"v1"', 'content-type': 'text/csv' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('keeps the ETag and sends it back: the second fetch is a 304 and changes nothing', async () => {
+    const first = await tessera(['intel', 'import', 'epss', '--url', `${url}/epss.csv`, '--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out)).toMatchObject({ changed: true, snapshot: { etag: '"v1"', origin: `${url}/epss.csv` } });
+    const second = await tessera(['intel', 'import', 'epss', '--url', `${url}/epss.csv`]);
+    expect(second.out).toMatch(/not modified since the current snapshot \(HTTP 304\)/);
+    expect(seen.at(-1)?.ifNoneMatch).toBe('"v1"');
+    const missing = await tessera(['intel', 'import', 'epss', '--url', `${url}/missing`]);
+    expect([missing.code, missing.err]).toEqual([2, expect.stringMatching(/HTTP 404/)]);
+  });
+});
+
+describe('tessera risk assess', () => {
+  const args = (example: string) => ['risk', 'assess', '--app', join(ROOT, 'examples', example, 'app.yaml'), '--env', join(ROOT, 'examples', example, 'env.yaml'), '--vulns', join(ROOT, 'examples', 'vulnerabilities.json')];
+
+  it('prints a report with the factor table, SSVC decisions and why', async () => {
+    await tessera(['intel', 'import', 'epss', EPSS]);
+    const r = await tessera([...args('public-payments'), '--kev', join(ROOT, 'testdata', 'intel', 'kev-sample.json')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^public-payments on prod-us-east: risk \d+(\.\d)? \/ 100, tier CRITICAL/);
+    expect(r.out).toMatch(/intel: KEV sample-2025\.08\.25, EPSS v2025\.03\.14/);
+    expect(r.out).toMatch(/vulnerability-severity {2}1\.00/);
+    expect(r.out).toMatch(/IMMEDIATE {4}CVE-2014-6271 in bash/);
+    expect(r.out).toContain('because exploitation active (in CISA KEV since 2022-01-28)');
+  });
+
+  it('prints the profile as JSON with the documented fields, the same bytes every time', async () => {
+    const a = await tessera([...args('internal-reporting'), '--no-feeds', '--json']);
+    const b = await tessera([...args('internal-reporting'), '--no-feeds', '--json']);
+    expect(a.code).toBe(0);
+    expect(a.out).toBe(b.out);
+    const p = JSON.parse(a.out) as Record<string, unknown> & { vulnerabilities: Record<string, unknown>[] };
+    for (const k of ['score', 'tier', 'factors', 'threats', 'vulnerabilities']) expect(p).toHaveProperty(k);
+    for (const k of ['cve', 'cvss', 'epss', 'kev', 'ssvc']) expect(p.vulnerabilities[0]).toHaveProperty(k);
+  });
+
+  it('reports input errors with JSON paths and exits 1; YAML syntax errors with the line', async () => {
+    const bad = await tessera(['risk', 'assess', '--app', 'app.yaml', '--env', join(ROOT, 'examples', 'public-payments', 'env.yaml')], { 'app.yaml': 'name: x\ndata: {sensitivity: secret}\nusers: {base: public}\ncriticality: high\npackages: []\n' });
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('app.yaml: $.data.sensitivity: error[risk/app-schema]: $.data.sensitivity must be one of "public", "internal", "confidential", "restricted"');
+    const syntax = await tessera(['risk', 'assess', '--app', 'app.yaml', '--env', 'env.yaml'], { 'app.yaml': 'name: [x\n', 'env.yaml': 'name: e\nexposure: internal\n' });
+    expect(syntax.code).toBe(1);
+    expect(syntax.err).toMatch(/app\.yaml: line \d+: error\[risk\/syntax\]/);
+  });
+});
