@@ -61,3 +61,8 @@ export { assessRisk, checkApp, checkEnv, checkVulnerabilities, decideSsvc, DEFAU
 /** Feed snapshots on disk, and the use cases over them. */
 export { FileFeedStore } from './store/index.js';
 export { importFeed, loadIntel } from './app/index.js';
+
+/** Debian versions, compared as dpkg compares them. */
+export { compareVersions, parseVersion, type DebianVersion } from './catalog/index.js';
+export { parseDebianTracker, parseOsv } from './intel/index.js';
+export { packageVulnerabilities } from './risk/index.js';

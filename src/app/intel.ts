@@ -2,8 +2,8 @@
  * Use cases over threat feeds: import a feed (parse it whole, keep it only if it has no
  * errors), load the current intel for the risk engine, and diff two snapshots.
  */
-import { diffEpss, diffKev, parseEpss, parseKev, type EpssDiff, type IntelDiagnostic, type KevDiff } from '../intel/index.js';
-import type { Intel } from '../risk/index.js';
+import { diffEpss, diffKev, parseDebianTracker, parseEpss, parseKev, parseOsv, type EpssDiff, type IntelDiagnostic, type KevDiff } from '../intel/index.js';
+import type { Intel, PackageFeeds } from '../risk/index.js';
 import type { FeedSnapshot, FeedSource, FileFeedStore } from '../store/index.js';
 
 export type ImportResult =
@@ -15,8 +15,16 @@ function describe(source: FeedSource, text: string): { ok: true; version: string
     const r = parseKev(text);
     return r.ok ? { ok: true, version: r.value.catalogVersion, records: r.value.entries.length, diagnostics: r.diagnostics } : r;
   }
-  const r = parseEpss(text);
-  return r.ok ? { ok: true, version: `${r.value.modelVersion} ${r.value.scoreDate}`, records: r.value.scores.size, diagnostics: r.diagnostics } : r;
+  if (source === 'epss') {
+    const r = parseEpss(text);
+    return r.ok ? { ok: true, version: `${r.value.modelVersion} ${r.value.scoreDate}`, records: r.value.scores.size, diagnostics: r.diagnostics } : r;
+  }
+  if (source === 'debian-tracker') {
+    const r = parseDebianTracker(text);
+    return r.ok ? { ok: true, version: '-', records: r.value.issues, diagnostics: r.diagnostics } : r;
+  }
+  const r = parseOsv(text);
+  return r.ok ? { ok: true, version: '-', records: r.value.records, diagnostics: r.diagnostics } : r;
 }
 
 /** Validates `text` as a `source` feed; only a feed without errors becomes the current snapshot. */
@@ -27,10 +35,18 @@ export async function importFeed(store: FileFeedStore, source: FeedSource, text:
   return { ok: true, snapshot, changed, diagnostics: parsed.diagnostics };
 }
 
-/** The current KEV and EPSS snapshots, parsed (absent ones are left out). */
-export async function loadIntel(store: FileFeedStore): Promise<Intel> {
-  const [kevSnap, epssSnap] = [await store.current('kev'), await store.current('epss')];
-  const intel: { kev?: Intel['kev']; epss?: Intel['epss'] } = {};
+/** The current snapshot of every feed, parsed (absent ones are left out). */
+export async function loadIntel(store: FileFeedStore): Promise<Intel & PackageFeeds> {
+  const [kevSnap, epssSnap, trackerSnap, osvSnap] = [await store.current('kev'), await store.current('epss'), await store.current('debian-tracker'), await store.current('osv')];
+  const intel: { kev?: Intel['kev']; epss?: Intel['epss']; tracker?: PackageFeeds['tracker']; osv?: PackageFeeds['osv'] } = {};
+  if (trackerSnap !== undefined) {
+    const r = parseDebianTracker(await store.read(trackerSnap));
+    if (r.ok) intel.tracker = r.value;
+  }
+  if (osvSnap !== undefined) {
+    const r = parseOsv(await store.read(osvSnap));
+    if (r.ok) intel.osv = r.value;
+  }
   if (kevSnap !== undefined) {
     const r = parseKev(await store.read(kevSnap));
     if (r.ok) intel.kev = r.value;
@@ -44,7 +60,7 @@ export async function loadIntel(store: FileFeedStore): Promise<Intel> {
 
 export async function diffSnapshots(store: FileFeedStore, source: 'kev', from: FeedSnapshot, to: FeedSnapshot): Promise<KevDiff>;
 export async function diffSnapshots(store: FileFeedStore, source: 'epss', from: FeedSnapshot, to: FeedSnapshot, threshold?: number): Promise<EpssDiff>;
-export async function diffSnapshots(store: FileFeedStore, source: FeedSource, from: FeedSnapshot, to: FeedSnapshot, threshold = 0.1): Promise<KevDiff | EpssDiff> {
+export async function diffSnapshots(store: FileFeedStore, source: 'kev' | 'epss', from: FeedSnapshot, to: FeedSnapshot, threshold = 0.1): Promise<KevDiff | EpssDiff> {
   const [a, b] = [await store.read(from), await store.read(to)];
   if (source === 'kev') {
     const [x, y] = [parseKev(a), parseKev(b)];

@@ -29,7 +29,7 @@ describe('tessera intel', () => {
     const again = await tessera(['intel', 'import', 'epss', EPSS]);
     expect(again.out).toMatch(/^unchanged/);
     const status = await tessera(['intel', 'status', '--json']);
-    expect(JSON.parse(status.out)).toMatchObject({ feeds: [{ source: 'kev', current: null, stored: 0 }, { source: 'epss', current: { hash: snap.snapshot.hash }, stored: 1 }] });
+    expect(JSON.parse(status.out)).toMatchObject({ feeds: [{ source: 'kev', current: null, stored: 0 }, { source: 'epss', current: { hash: snap.snapshot.hash }, stored: 1 }, { source: 'debian-tracker', current: null }, { source: 'osv', current: null }] });
   });
 
   it('rejects a bad feed whole: diagnostics, exit 1, the current snapshot stays', async () => {
@@ -125,6 +125,22 @@ describe('tessera risk assess', () => {
     const p = JSON.parse(a.out) as Record<string, unknown> & { vulnerabilities: Record<string, unknown>[] };
     for (const k of ['score', 'tier', 'factors', 'threats', 'vulnerabilities']) expect(p).toHaveProperty(k);
     for (const k of ['cve', 'cvss', 'epss', 'kev', 'ssvc']) expect(p.vulnerabilities[0]).toHaveProperty(k);
+  });
+
+  it('finds the vulnerabilities itself from imported Debian tracker and OSV snapshots', async () => {
+    expect((await tessera(['intel', 'import', 'debian-tracker', join(ROOT, 'testdata', 'intel', 'debian-tracker-sample.json')])).code).toBe(0);
+    expect((await tessera(['intel', 'import', 'osv', join(ROOT, 'testdata', 'intel', 'osv-debian-sample.json')])).code).toBe(0);
+    const base = ['risk', 'assess', '--app', join(ROOT, 'examples', 'public-payments', 'app.yaml'), '--env', join(ROOT, 'examples', 'public-payments', 'env.yaml')];
+    const r = await tessera([...base, '--json']);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.out) as { vulnerabilities: { cve: string; package: string; cvss: { vector: string } | null }[] };
+    expect(p.vulnerabilities.map((v) => `${v.package} ${v.cve}`).sort()).toEqual([
+      'libc6 CVE-2023-4911', 'libcurl4 CVE-2025-0001', 'libnghttp2-14 CVE-2023-44487', 'libssl3 CVE-2024-2511', 'openssh-server CVE-2024-6387', 'sudo CVE-2021-3156',
+    ]);
+    expect(p.vulnerabilities.find((v) => v.cve === 'CVE-2024-6387')?.cvss?.vector).toBe('CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H');
+    const text = await tessera(base);
+    expect(text.err).toMatch(/vulnerabilities from the Debian tracker and OSV for bookworm: 6 affect the app; left out 1 fixed in the installed version, 1 not affecting bookworm, 1 unimportant/);
+    expect((await tessera([...base, '--release', 'hamm'])).err).toMatch(/unknown Debian release `hamm`/);
   });
 
   it('reports input errors with JSON paths and exits 1; YAML syntax errors with the line', async () => {

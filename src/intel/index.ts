@@ -9,4 +9,8 @@ export { KEV_SCHEMA, parseKev } from './kev.js';
 export type { KevCatalog, KevEntry } from './kev.js';
 export { checkSchema, jsonPath } from './schema-check.js';
 export { diffEpss, diffKev } from './diff.js';
+export { DEBIAN_TRACKER_SCHEMA, parseDebianTracker } from './debian-tracker.js';
+export type { DebianTracker, TrackerIssue, TrackerRelease, TrackerStatus } from './debian-tracker.js';
+export { OSV_RECORD_SCHEMA, parseOsv } from './osv.js';
+export type { OsvAffected, OsvFeed, OsvRange } from './osv.js';
 export type { EpssChange, EpssDiff, KevDiff } from './diff.js';

@@ -51,12 +51,12 @@ function describe(e: ErrorObject): { path: string; message: string } {
  * fields are reported by the caller's schema as it chooses (`additionalProperties`), with
  * `unknownFieldSeverity` deciding whether they reject the input or only warn.
  */
-export function checkSchema(value: unknown, schema: object, code: string, unknownFieldSeverity: 'error' | 'warning' = 'error'): IntelDiagnostic[] {
+export function checkSchema(value: unknown, schema: object, code: string, unknownFieldSeverity: 'error' | 'warning' = 'error', help = 'correct the field, or fetch the feed again if it was cut off'): IntelDiagnostic[] {
   const validate = validatorFor(schema);
   if (validate(value)) return [];
   return (validate.errors ?? []).map((e) => {
     const { path, message } = describe(e);
     const severity = e.keyword === 'additionalProperties' ? unknownFieldSeverity : 'error';
-    return { code, severity, path, message: `${path} ${message}`, help: 'correct the field, or fetch the feed again if it was cut off' };
+    return { code, severity, path, message: `${path} ${message}`, help: severity === 'warning' ? 'remove the field, or check its spelling' : help };
   });
 }

@@ -8,6 +8,8 @@ export { APP_SCHEMA, checkApp, checkEnv, checkVulnerabilities, ENV_SCHEMA, VULNE
 export type { AppProfile, Checked, Criticality, DataSensitivity, EnvProfile, Exposure, UserBase, VulnerabilityInput } from './inputs.js';
 export { CISA_COORDINATOR, COORDINATOR_TRIAGE, decide as decideSsvc, DEPLOYER, SSVC_MODELS, SUPPLIER } from './ssvc.js';
 export type { CisaLevel, DecisionModel, DecisionPoint, PatchPriority, SsvcDecision, SsvcDiagnostic, SsvcResult, TriageDecision } from './ssvc.js';
+export { DEBIAN_RELEASES, packageVulnerabilities } from './package-vulnerabilities.js';
+export type { InstalledPackage, PackageFeeds, PackageVulnerabilities } from './package-vulnerabilities.js';
 export type { Threat, ThreatId } from './threats.js';
 export { cvssEnvironment } from './vulnerability.js';
 export type { Intel, VulnerabilityAssessment } from './vulnerability.js';

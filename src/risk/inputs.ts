@@ -4,7 +4,7 @@
  * Validation returns diagnostics with JSON paths; unknown fields are warnings, so a file written
  * for a newer Tessera still assesses.
  */
-import { checkSchema, type IntelDiagnostic } from '../intel/index.js';
+import { checkSchema, type Parsed } from '../intel/index.js';
 
 export type DataSensitivity = 'public' | 'internal' | 'confidential' | 'restricted';
 export type UserBase = 'internal' | 'partner' | 'public';
@@ -22,8 +22,8 @@ export interface AppProfile {
   };
   readonly users: { readonly base: UserBase; readonly size: number };
   readonly criticality: Criticality;
-  /** The Debian packages it needs (binary package names, optionally with the version in use). */
-  readonly packages: readonly { readonly name: string; readonly version?: string }[];
+  /** The Debian packages it ships: binary name, optionally its source package and the version in use. */
+  readonly packages: readonly { readonly name: string; readonly source?: string; readonly version?: string }[];
 }
 
 export interface EnvProfile {
@@ -81,7 +81,12 @@ export const APP_SCHEMA = {
       items: {
         anyOf: [
           { type: 'string', pattern: '^[a-z0-9][a-z0-9+.-]+$' },
-          { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', pattern: '^[a-z0-9][a-z0-9+.-]+$' }, version: { type: 'string', minLength: 1, maxLength: 200 } } },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name'],
+            properties: { name: { type: 'string', pattern: '^[a-z0-9][a-z0-9+.-]+$' }, source: { type: 'string', pattern: '^[a-z0-9][a-z0-9+.-]+$' }, version: { type: 'string', minLength: 1, maxLength: 200 } },
+          },
         ],
       },
     },
@@ -120,15 +125,16 @@ export const VULNERABILITIES_SCHEMA = {
   },
 } as const;
 
-export type Checked<T> = { readonly ok: true; readonly value: T; readonly diagnostics: readonly IntelDiagnostic[] } | { readonly ok: false; readonly diagnostics: readonly IntelDiagnostic[] };
+/** A checked input: the value with warnings, or the errors (the same shape as a parsed feed). */
+export type Checked<T> = Parsed<T>;
 
 function checked<T>(value: unknown, schema: object, code: string, normalize: (raw: never) => T): Checked<T> {
-  const diagnostics = checkSchema(value, schema, code, 'warning');
+  const diagnostics = checkSchema(value, schema, code, 'warning', 'see docs/risk.md, "Inputs", for the fields and their values');
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
   return { ok: true, value: normalize(value as never), diagnostics };
 }
 
-interface RawApp { name: string; function?: string; data: { classes?: string[]; sensitivity: DataSensitivity }; users: { base: UserBase; size?: number }; criticality: Criticality; packages: (string | { name: string; version?: string })[] }
+interface RawApp { name: string; function?: string; data: { classes?: string[]; sensitivity: DataSensitivity }; users: { base: UserBase; size?: number }; criticality: Criticality; packages: (string | { name: string; source?: string; version?: string })[] }
 
 /** Validates app.yaml / app.json (already parsed), filling documented defaults. */
 export function checkApp(value: unknown): Checked<AppProfile> {

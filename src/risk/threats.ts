@@ -6,7 +6,7 @@
 import type { RiskConfig } from './config.js';
 import { round, type Factor } from './factors.js';
 import type { AppProfile, EnvProfile } from './inputs.js';
-import type { VulnerabilityAssessment } from './vulnerability.js';
+import { metric, type VulnerabilityAssessment } from './vulnerability.js';
 
 export type ThreatId = 'brute-force' | 'malware' | 'lateral-movement' | 'unpatched-vulnerabilities' | 'data-exfiltration' | 'persistence' | 'privilege-escalation' | 'denial-of-service';
 
@@ -14,10 +14,6 @@ export interface Threat {
   readonly id: ThreatId;
   readonly weight: number;
   readonly evidence: readonly string[];
-}
-
-function metric(vector: string, key: string): string | undefined {
-  return new RegExp(`(?:^|/)${key}:([A-Za-z]+)`).exec(vector)?.[1];
 }
 
 const score = (v: VulnerabilityAssessment): number => (v.cvss?.environmental ?? 5) / 10;

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type FeedSource = 'kev' | 'epss';
+export type FeedSource = 'kev' | 'epss' | 'debian-tracker' | 'osv';
 
 export interface FeedSnapshot {
   readonly source: FeedSource;
@@ -21,7 +21,7 @@ export interface FeedSnapshot {
   readonly importedAt: string;
   /** Where it came from: a file path or a URL. */
   readonly origin: string;
-  /** The feed's own version: KEV `catalogVersion`, EPSS `model_version score_date`. */
+  /** The feed's own version: KEV `catalogVersion`, EPSS `model_version score_date`; the tracker and OSV have none (`-`). */
   readonly version: string;
   readonly records: number;
   readonly bytes: number;
@@ -35,7 +35,7 @@ interface Index {
   readonly current: Readonly<Partial<Record<FeedSource, string>>>;
 }
 
-const EXTENSION: Record<FeedSource, string> = { kev: 'json', epss: 'csv' };
+const EXTENSION: Record<FeedSource, string> = { kev: 'json', epss: 'csv', 'debian-tracker': 'json', osv: 'json' };
 
 /** The store's files are unreadable or inconsistent (an operational failure, not bad input). */
 export class FeedStoreError extends Error {

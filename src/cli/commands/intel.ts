@@ -11,15 +11,15 @@ import { UsageError } from '../errors.js';
 import { failWith, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
 
-const SOURCES: readonly FeedSource[] = ['kev', 'epss'];
-const NAMES: Record<FeedSource, string> = { kev: 'CISA KEV', epss: 'FIRST EPSS' };
+const SOURCES: readonly FeedSource[] = ['kev', 'epss', 'debian-tracker', 'osv'];
+const NAMES: Record<FeedSource, string> = { kev: 'CISA KEV', epss: 'FIRST EPSS', 'debian-tracker': 'Debian Security Tracker', osv: 'OSV (Debian)' };
 
 export function feedStore(dataDir: string): FileFeedStore {
   return new FileFeedStore(join(dataDir, 'intel'));
 }
 
 function sourceOf(value: string): FeedSource {
-  if (!(SOURCES as readonly string[]).includes(value)) throw new UsageError(`unknown feed \`${value}\`: use ${SOURCES.join(' or ')} (debian-tracker and osv are not importable yet)`);
+  if (!(SOURCES as readonly string[]).includes(value)) throw new UsageError(`unknown feed \`${value}\`: use one of ${SOURCES.join(', ')}`);
   return value as FeedSource;
 }
 
@@ -28,7 +28,7 @@ export function formatIntelDiagnostics(file: string, ds: readonly IntelDiagnosti
 }
 
 function describe(s: FeedSnapshot): string {
-  return `${NAMES[s.source]} ${s.version}: ${s.records.toLocaleString('en-US')} records, ${(s.bytes / 1024).toFixed(0)} KiB, sha256 ${s.hash.slice(0, 12)}, imported ${s.importedAt} from ${s.origin}`;
+  return `${NAMES[s.source]}${s.version === '-' ? '' : ` ${s.version}`}: ${s.records.toLocaleString('en-US')} records, ${(s.bytes / 1024).toFixed(0)} KiB, sha256 ${s.hash.slice(0, 12)}, imported ${s.importedAt} from ${s.origin}`;
 }
 
 /** GET with the stored validators; 304 means the current snapshot is still the feed. */
@@ -51,7 +51,7 @@ async function download(url: string, current: FeedSnapshot | undefined): Promise
 }
 
 export function registerIntel(program: Command, io: CliIO): void {
-  const intel = program.command('intel').description('threat intelligence feeds: import CISA KEV and FIRST EPSS snapshots, see what changed')
+  const intel = program.command('intel').description('threat intelligence feeds: import CISA KEV, FIRST EPSS, Debian tracker and OSV snapshots, see what changed')
     .addHelpText('after', `
 Snapshots live in <data-dir>/intel, each kept whole under its SHA-256. A feed that
 fails validation is rejected whole and the current snapshot stays in force.
@@ -59,6 +59,8 @@ fails validation is rejected whole and the current snapshot stays in force.
 Examples:
   $ tessera intel import kev known_exploited_vulnerabilities.json
   $ tessera intel import epss epss_scores-2025-08-25.csv
+  $ tessera intel import debian-tracker tracker.json         security-tracker.debian.org/tracker/data/json
+  $ tessera intel import osv debian-osv.json                  OSV records: an array, one record, or one per line
   $ tessera intel import kev --url https://feeds.example/kev.json   conditional GET (ETag, Last-Modified)
   $ tessera intel status
   $ tessera intel diff kev                     the current snapshot against the one before it
@@ -110,13 +112,14 @@ Examples:
     });
 
   intel.command('diff').description('what changed between two snapshots of a feed (default: the current one against the one before)')
-    .argument('<feed>', `which feed: ${SOURCES.join(', ')}`)
+    .argument('<feed>', 'which feed: kev or epss')
     .option('--from <hash>', 'the older snapshot (a prefix of its sha256)')
     .option('--to <hash>', 'the newer snapshot (default: the current one)')
     .option('--threshold <p>', 'EPSS: report scores that moved at least this much', '0.1')
     .option('--json', 'print the diff as JSON')
     .action(async (feed: string, opts: { from?: string; to?: string; threshold: string; json?: boolean }) => {
       const source = sourceOf(feed);
+      if (source !== 'kev' && source !== 'epss') throw new UsageError(`diff compares kev or epss snapshots; ${source} diffs are not written yet`);
       const threshold = Number(opts.threshold);
       if (!(threshold > 0 && threshold <= 1)) throw new UsageError(`--threshold takes a probability step in (0, 1], got \`${opts.threshold}\``);
       const store = feedStore(program.opts<{ dataDir: string }>().dataDir);

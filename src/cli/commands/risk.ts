@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { loadIntel } from '../../app/index.js';
 import { parseEpss, parseKev, type IntelDiagnostic } from '../../intel/index.js';
-import { assessRisk, checkApp, checkEnv, checkVulnerabilities, type Checked, type Intel, type RiskProfile } from '../../risk/index.js';
-import { failWith, readText } from '../inputs.js';
+import { assessRisk, checkApp, checkEnv, checkVulnerabilities, DEBIAN_RELEASES, packageVulnerabilities, type Checked, type Intel, type PackageFeeds, type RiskProfile, type VulnerabilityInput } from '../../risk/index.js';
+import { UsageError } from '../errors.js';
+import { failWith, integerOption, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
 import { feedStore, formatIntelDiagnostics } from './intel.js';
 
-interface AssessOptions { app: string; env: string; vulns?: string; kev?: string; epss?: string; feeds: boolean; json?: boolean; top: string }
+interface AssessOptions { app: string; env: string; vulns?: string; kev?: string; epss?: string; feeds: boolean; json?: boolean; top: number; release: string }
 
 /** YAML or JSON (YAML 1.2 reads JSON); a syntax error is a diagnostic with the line. */
 async function readDocument(io: CliIO, file: string, what: string, json: boolean): Promise<unknown> {
@@ -36,11 +37,12 @@ export function registerRisk(program: Command, io: CliIO): void {
   risk.command('assess').description('assess an application where it is deployed')
     .requiredOption('--app <file>', 'application metadata (YAML or JSON): function, data, users, criticality, packages')
     .requiredOption('--env <file>', 'deployment environment (YAML or JSON): exposure, network and access controls, region, compliance')
-    .option('--vulns <file>', 'vulnerabilities of packages, JSON: [{cve, package, cvss, fixedVersion}]')
+    .option('--vulns <file>', 'vulnerabilities of packages, JSON: [{cve, package, cvss, fixedVersion}] (default: from the imported Debian tracker and OSV snapshots)')
+    .option('--release <codename>', `the Debian release the app runs on, for the tracker and OSV (${Object.keys(DEBIAN_RELEASES).join(', ')})`, 'bookworm')
     .option('--kev <file>', 'a CISA KEV feed file (default: the current imported snapshot)')
     .option('--epss <file>', 'a FIRST EPSS CSV (default: the current imported snapshot)')
     .option('--no-feeds', 'do not use the imported feed snapshots')
-    .option('--top <n>', 'vulnerabilities shown in the report', '10')
+    .option('--top <n>', 'vulnerabilities shown in the report', integerOption('--top'), 10)
     .option('--json', 'print the risk profile as JSON')
     .addHelpText('after', `
 The score (0-100) is the weighted sum of seven factors, each with its evidence; the
@@ -56,8 +58,22 @@ Examples:
       const json = opts.json === true;
       const app = accept(io, json, opts.app, 'the app file', checkApp(await readDocument(io, opts.app, 'app', json)));
       const env = accept(io, json, opts.env, 'the env file', checkEnv(await readDocument(io, opts.env, 'env', json)));
-      const vulnerabilities = opts.vulns === undefined ? [] : accept(io, json, opts.vulns, 'the vulnerabilities file', checkVulnerabilities(await readDocument(io, opts.vulns, 'vulnerabilities', json)));
-      const intel: { kev?: Intel['kev']; epss?: Intel['epss'] } = opts.feeds ? { ...(await loadIntel(feedStore(program.opts<{ dataDir: string }>().dataDir))) } : {};
+      if (DEBIAN_RELEASES[opts.release] === undefined) throw new UsageError(`unknown Debian release \`${opts.release}\`: use one of ${Object.keys(DEBIAN_RELEASES).join(', ')}`);
+      const intel: { kev?: Intel['kev']; epss?: Intel['epss']; tracker?: PackageFeeds['tracker']; osv?: PackageFeeds['osv'] } = opts.feeds ? { ...(await loadIntel(feedStore(program.opts<{ dataDir: string }>().dataDir))) } : {};
+      let vulnerabilities: readonly VulnerabilityInput[] = [];
+      if (opts.vulns !== undefined) {
+        vulnerabilities = accept(io, json, opts.vulns, 'the vulnerabilities file', checkVulnerabilities(await readDocument(io, opts.vulns, 'vulnerabilities', json)));
+      } else if (intel.tracker !== undefined || intel.osv !== undefined) {
+        const derived = packageVulnerabilities(app.packages, { ...(intel.tracker ? { tracker: intel.tracker } : {}), ...(intel.osv ? { osv: intel.osv } : {}) }, opts.release);
+        vulnerabilities = derived.vulnerabilities;
+        if (!json) {
+          if (derived.diagnostics.length > 0) io.stderr(formatIntelDiagnostics(opts.app, derived.diagnostics));
+          const x = derived.excluded;
+          io.stderr(`vulnerabilities from the ${[intel.tracker ? 'Debian tracker' : '', intel.osv ? 'OSV' : ''].filter((s) => s !== '').join(' and ')} for ${opts.release}: ${vulnerabilities.length} affect the app; left out ${x.fixed} fixed in the installed version, ${x.notAffected} not affecting ${opts.release}, ${x.unimportant} unimportant\n`);
+        }
+      } else if (!json) {
+        io.stderr('no vulnerabilities: give --vulns, or import the Debian tracker or OSV (tessera intel import debian-tracker FILE)\n');
+      }
       if (opts.kev !== undefined) {
         const r = parseKev(await readText(io, opts.kev, 'KEV feed'));
         intel.kev = accept(io, json, opts.kev, 'the KEV feed', r);
@@ -68,7 +84,7 @@ Examples:
       }
       const { profile, diagnostics } = assessRisk({ app, env, vulnerabilities, intel });
       if (diagnostics.length > 0 && !json) io.stderr(formatIntelDiagnostics(opts.vulns ?? '<vulnerabilities>', diagnostics));
-      io.stdout(json ? JSON.stringify(profile, null, 2) + '\n' : formatProfile(profile, Math.max(0, Number.parseInt(opts.top, 10) || 0)));
+      io.stdout(json ? JSON.stringify(profile, null, 2) + '\n' : formatProfile(profile, opts.top));
     });
 }
 
