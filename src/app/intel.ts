@@ -2,7 +2,7 @@
  * Use cases over threat feeds: import a feed (parse it whole, keep it only if it has no
  * errors), load the current intel for the risk engine, and diff two snapshots.
  */
-import { diffEpss, diffKev, parseDebianTracker, parseEpss, parseKev, parseOsv, type EpssDiff, type IntelDiagnostic, type KevDiff } from '../intel/index.js';
+import { diffEpss, diffKev, diffOsv, diffTracker, parseDebianTracker, parseEpss, parseKev, parseOsv, type EpssDiff, type IntelDiagnostic, type KevDiff, type PackageDiff } from '../intel/index.js';
 import type { Intel, PackageFeeds } from '../risk/index.js';
 import type { FeedSnapshot, FeedSource, FileFeedStore } from '../store/index.js';
 
@@ -60,14 +60,30 @@ export async function loadIntel(store: FileFeedStore): Promise<Intel & PackageFe
 
 export async function diffSnapshots(store: FileFeedStore, source: 'kev', from: FeedSnapshot, to: FeedSnapshot): Promise<KevDiff>;
 export async function diffSnapshots(store: FileFeedStore, source: 'epss', from: FeedSnapshot, to: FeedSnapshot, threshold?: number): Promise<EpssDiff>;
-export async function diffSnapshots(store: FileFeedStore, source: 'kev' | 'epss', from: FeedSnapshot, to: FeedSnapshot, threshold = 0.1): Promise<KevDiff | EpssDiff> {
+export async function diffSnapshots(store: FileFeedStore, source: 'debian-tracker' | 'osv', from: FeedSnapshot, to: FeedSnapshot, release?: string): Promise<PackageDiff>;
+export async function diffSnapshots(store: FileFeedStore, source: FeedSource, from: FeedSnapshot, to: FeedSnapshot, option?: number | string): Promise<KevDiff | EpssDiff | PackageDiff> {
   const [a, b] = [await store.read(from), await store.read(to)];
-  if (source === 'kev') {
-    const [x, y] = [parseKev(a), parseKev(b)];
-    if (!x.ok || !y.ok) throw new Error('internal: a stored KEV snapshot no longer parses');
-    return diffKev(x.value, y.value);
+  const stale = () => new Error(`internal: a stored ${source} snapshot no longer parses`);
+  switch (source) {
+    case 'kev': {
+      const [x, y] = [parseKev(a), parseKev(b)];
+      if (!x.ok || !y.ok) throw stale();
+      return diffKev(x.value, y.value);
+    }
+    case 'epss': {
+      const [x, y] = [parseEpss(a), parseEpss(b)];
+      if (!x.ok || !y.ok) throw stale();
+      return diffEpss(x.value, y.value, typeof option === 'number' ? option : 0.1);
+    }
+    case 'debian-tracker': {
+      const [x, y] = [parseDebianTracker(a), parseDebianTracker(b)];
+      if (!x.ok || !y.ok) throw stale();
+      return diffTracker(x.value, y.value, typeof option === 'string' ? option : undefined);
+    }
+    case 'osv': {
+      const [x, y] = [parseOsv(a), parseOsv(b)];
+      if (!x.ok || !y.ok) throw stale();
+      return diffOsv(x.value, y.value, typeof option === 'string' ? option : undefined);
+    }
   }
-  const [x, y] = [parseEpss(a), parseEpss(b)];
-  if (!x.ok || !y.ok) throw new Error('internal: a stored EPSS snapshot no longer parses');
-  return diffEpss(x.value, y.value, threshold);
 }

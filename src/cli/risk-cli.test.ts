@@ -67,9 +67,27 @@ describe('tessera intel', () => {
     expect(d.removed).toEqual([]);
   });
 
+  it('diffs Debian tracker snapshots: newly disclosed and newly fixed', async () => {
+    const sample = await readFile(join(ROOT, 'testdata', 'intel', 'debian-tracker-sample.json'), 'utf8');
+    const doc = JSON.parse(sample) as Record<string, Record<string, { releases: Record<string, Record<string, string>> }>>;
+    expect((await tessera(['intel', 'import', 'debian-tracker', 'before.json'], { 'before.json': sample })).code).toBe(0);
+    const git = doc.git?.['CVE-2025-48384'];
+    if (git === undefined) throw new Error('fixture changed');
+    git.releases.bookworm = { status: 'resolved', fixed_version: '1:2.39.5-0+deb12u3', urgency: 'high' };
+    (doc.curl ??= {})['CVE-2025-9999'] = { releases: { bookworm: { status: 'open', urgency: 'not yet assigned' } } };
+    expect((await tessera(['intel', 'import', 'debian-tracker', 'after.json'], { 'after.json': JSON.stringify(doc) })).code).toBe(0);
+    const d = JSON.parse((await tessera(['intel', 'diff', 'debian-tracker', '--release', 'bookworm', '--json'])).out) as unknown;
+    expect(d).toEqual({
+      disclosed: [{ source: 'curl', cve: 'CVE-2025-9999', release: 'bookworm' }],
+      fixed: [{ source: 'git', cve: 'CVE-2025-48384', release: 'bookworm', fixedVersion: '1:2.39.5-0+deb12u3' }],
+    });
+    expect((await tessera(['intel', 'diff', 'debian-tracker'])).out).toContain('✓ CVE-2025-48384   git (bookworm) fixed in 1:2.39.5-0+deb12u3');
+  });
+
   it('says what is wrong with the command line', async () => {
     expect((await tessera(['intel', 'import', 'nvd', 'x'])).err).toMatch(/unknown feed `nvd`/);
-    expect((await tessera(['intel', 'import', 'kev'])).err).toMatch(/give the feed file or --url/);
+    expect((await tessera(['intel', 'import', 'kev', 'x.json', '--url', 'http://127.0.0.1:1/'])).err).toMatch(/give the feed file or --url, not both/);
+    expect((await tessera(['intel', 'import', 'kev'])).err).toMatch(/configure its URL in .*feeds\.json/);
     expect((await tessera(['intel', 'diff', 'kev'])).err).toMatch(/no current kev snapshot/);
   });
 });
@@ -98,6 +116,9 @@ describe('tessera intel import --url (a real HTTP server)', () => {
     const second = await tessera(['intel', 'import', 'epss', '--url', `${url}/epss.csv`]);
     expect(second.out).toMatch(/not modified since the current snapshot \(HTTP 304\)/);
     expect(seen.at(-1)?.ifNoneMatch).toBe('"v1"');
+    // The URL may also come from <data-dir>/feeds.json.
+    const configured = await run(['--data-dir', dir, 'intel', 'import', 'epss'], { files: { [join(dir, 'feeds.json')]: JSON.stringify({ epss: `${url}/epss.csv` }) } });
+    expect(configured.out).toMatch(/not modified since the current snapshot/);
     const missing = await tessera(['intel', 'import', 'epss', '--url', `${url}/missing`]);
     expect([missing.code, missing.err]).toEqual([2, expect.stringMatching(/HTTP 404/)]);
   });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseDebianTracker } from './debian-tracker.js';
 import { diffEpss, diffKev } from './diff.js';
+import { parseOsv } from './osv.js';
+import { diffOsv, diffTracker } from './package-diff.js';
 import { parseEpss } from './epss.js';
 import { parseKev } from './kev.js';
 
@@ -38,5 +41,43 @@ describe('feed diffs', () => {
       { cve: 'CVE-2024-0004', from: 0.3, to: null, delta: -0.3 },
     ]);
     expect([d.newlyScored, d.noLongerScored]).toEqual([2, 1]);
+  });
+});
+
+describe('package feed diffs', () => {
+  const tracker = (entries: Record<string, Record<string, { status: string; fixed_version?: string }>>) => {
+    const doc = Object.fromEntries(Object.entries(entries).map(([key, releases]) => {
+      const [source, cve] = key.split(' ') as [string, string];
+      return [source, { [cve]: { releases } }];
+    }));
+    const r = parseDebianTracker(JSON.stringify(doc));
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    return r.value;
+  };
+
+  it('tracker: newly disclosed and newly fixed issues, by release', () => {
+    const before = tracker({ 'curl CVE-2024-0001': { bookworm: { status: 'open' }, sid: { status: 'open' } } });
+    const after = tracker({
+      'curl CVE-2024-0001': { bookworm: { status: 'resolved', fixed_version: '7.88.1-10+deb12u6' }, sid: { status: 'open' } },
+      'git CVE-2025-0002': { bookworm: { status: 'open' } },
+      'xz-utils CVE-2025-0003': { bookworm: { status: 'resolved', fixed_version: '0' } },
+    });
+    const d = diffTracker(before, after, 'bookworm');
+    expect(d.fixed).toEqual([{ source: 'curl', cve: 'CVE-2024-0001', release: 'bookworm', fixedVersion: '7.88.1-10+deb12u6' }]);
+    expect(d.disclosed).toEqual([{ source: 'git', cve: 'CVE-2025-0002', release: 'bookworm' }]);
+    expect(diffTracker(before, after).disclosed.length).toBe(1);
+    expect(diffTracker(after, after)).toEqual({ disclosed: [], fixed: [] });
+  });
+
+  it('OSV: a range that gains a fixed event is a fix; a new record is a disclosure', () => {
+    const osv = (fixed: string | null, extra = false) => {
+      const rec = (id: string, name: string, fix: string | null) => ({ id, aliases: [id.replace('DEBIAN-', '')], affected: [{ package: { ecosystem: 'Debian:12', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, ...(fix === null ? [] : [{ fixed: fix }])] }] }] });
+      const r = parseOsv(JSON.stringify([rec('DEBIAN-CVE-2024-1000', 'openssl', fixed), ...(extra ? [rec('DEBIAN-CVE-2025-2000', 'curl', null)] : [])]));
+      if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+      return r.value;
+    };
+    const d = diffOsv(osv(null), osv('3.0.15-1~deb12u1', true), '12');
+    expect(d.fixed).toEqual([{ source: 'openssl', cve: 'CVE-2024-1000', release: '12', fixedVersion: '3.0.15-1~deb12u1' }]);
+    expect(d.disclosed).toEqual([{ source: 'curl', cve: 'CVE-2025-2000', release: '12' }]);
   });
 });

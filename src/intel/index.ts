@@ -12,5 +12,7 @@ export { diffEpss, diffKev } from './diff.js';
 export { DEBIAN_TRACKER_SCHEMA, parseDebianTracker } from './debian-tracker.js';
 export type { DebianTracker, TrackerIssue, TrackerRelease, TrackerStatus } from './debian-tracker.js';
 export { OSV_RECORD_SCHEMA, parseOsv } from './osv.js';
+export { diffOsv, diffTracker } from './package-diff.js';
+export type { PackageChange, PackageDiff } from './package-diff.js';
 export type { OsvAffected, OsvFeed, OsvRange } from './osv.js';
 export type { EpssChange, EpssDiff, KevDiff } from './diff.js';

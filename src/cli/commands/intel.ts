@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { diffSnapshots, importFeed } from '../../app/index.js';
-import type { EpssDiff, IntelDiagnostic, KevDiff } from '../../intel/index.js';
+import type { EpssDiff, IntelDiagnostic, KevDiff, PackageDiff } from '../../intel/index.js';
+import { DEBIAN_RELEASES } from '../../risk/index.js';
 import { FileFeedStore, type FeedSnapshot, type FeedSource } from '../../store/index.js';
 import { UsageError } from '../errors.js';
 import { failWith, readText } from '../inputs.js';
@@ -29,6 +30,29 @@ export function formatIntelDiagnostics(file: string, ds: readonly IntelDiagnosti
 
 function describe(s: FeedSnapshot): string {
   return `${NAMES[s.source]}${s.version === '-' ? '' : ` ${s.version}`}: ${s.records.toLocaleString('en-US')} records, ${(s.bytes / 1024).toFixed(0)} KiB, sha256 ${s.hash.slice(0, 12)}, imported ${s.importedAt} from ${s.origin}`;
+}
+
+/**
+ * The feed URLs configured in `<data-dir>/feeds.json`, `{"kev": "https://...", "epss": ...}`:
+ * `tessera intel import kev` with neither a file nor --url fetches the configured one.
+ */
+async function configuredUrl(io: CliIO, dataDir: string, source: FeedSource): Promise<string> {
+  const file = join(dataDir, 'feeds.json');
+  let text: string;
+  try {
+    text = await io.readFile(file);
+  } catch {
+    throw new UsageError(`give the feed file or --url, or configure its URL in ${file} ({"${source}": "https://..."})`);
+  }
+  let urls: unknown;
+  try {
+    urls = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not JSON: ${(e as Error).message}`);
+  }
+  const url = typeof urls === 'object' && urls !== null ? (urls as Record<string, unknown>)[source] : undefined;
+  if (typeof url !== 'string') throw new UsageError(`${file} configures no URL for \`${source}\` (expected {"${source}": "https://..."})`);
+  return url;
 }
 
 /** GET with the stored validators; 304 means the current snapshot is still the feed. */
@@ -64,17 +88,20 @@ Examples:
   $ tessera intel import kev --url https://feeds.example/kev.json   conditional GET (ETag, Last-Modified)
   $ tessera intel status
   $ tessera intel diff kev                     the current snapshot against the one before it
-  $ tessera intel diff epss --threshold 0.2`);
+  $ tessera intel diff epss --threshold 0.2
+  $ tessera intel diff debian-tracker --release bookworm   newly disclosed and newly fixed issues`);
 
   intel.command('import').description('validate a feed and make it the current snapshot')
     .argument('<feed>', `which feed: ${SOURCES.join(', ')}`)
-    .argument('[file]', 'the feed file (`-` for stdin); or use --url')
+    .argument('[file]', 'the feed file (`-` for stdin); or --url; with neither, the URL configured in <data-dir>/feeds.json')
     .option('--url <url>', 'download the feed (sends If-None-Match / If-Modified-Since from the current snapshot)')
     .option('--json', 'print the snapshot as JSON')
     .action(async (feed: string, file: string | undefined, opts: { url?: string; json?: boolean }) => {
       const source = sourceOf(feed);
-      if ((file === undefined) === (opts.url === undefined)) throw new UsageError('give the feed file or --url, not both');
-      const store = feedStore(program.opts<{ dataDir: string }>().dataDir);
+      if (file !== undefined && opts.url !== undefined) throw new UsageError('give the feed file or --url, not both');
+      const dataDir = program.opts<{ dataDir: string }>().dataDir;
+      if (file === undefined && opts.url === undefined) opts.url = await configuredUrl(io, dataDir, source);
+      const store = feedStore(dataDir);
       const json = opts.json === true;
       let text: string;
       let http: { etag?: string; lastModified?: string } = {};
@@ -112,14 +139,15 @@ Examples:
     });
 
   intel.command('diff').description('what changed between two snapshots of a feed (default: the current one against the one before)')
-    .argument('<feed>', 'which feed: kev or epss')
+    .argument('<feed>', `which feed: ${SOURCES.join(', ')}`)
     .option('--from <hash>', 'the older snapshot (a prefix of its sha256)')
     .option('--to <hash>', 'the newer snapshot (default: the current one)')
     .option('--threshold <p>', 'EPSS: report scores that moved at least this much', '0.1')
+    .option('--release <codename>', `debian-tracker and osv: only this Debian release (${Object.keys(DEBIAN_RELEASES).join(', ')})`)
     .option('--json', 'print the diff as JSON')
-    .action(async (feed: string, opts: { from?: string; to?: string; threshold: string; json?: boolean }) => {
+    .action(async (feed: string, opts: { from?: string; to?: string; threshold: string; release?: string; json?: boolean }) => {
       const source = sourceOf(feed);
-      if (source !== 'kev' && source !== 'epss') throw new UsageError(`diff compares kev or epss snapshots; ${source} diffs are not written yet`);
+      if (opts.release !== undefined && DEBIAN_RELEASES[opts.release] === undefined) throw new UsageError(`unknown Debian release \`${opts.release}\`: use one of ${Object.keys(DEBIAN_RELEASES).join(', ')}`);
       const threshold = Number(opts.threshold);
       if (!(threshold > 0 && threshold <= 1)) throw new UsageError(`--threshold takes a probability step in (0, 1], got \`${opts.threshold}\``);
       const store = feedStore(program.opts<{ dataDir: string }>().dataDir);
@@ -133,9 +161,14 @@ Examples:
       if (source === 'kev') {
         const d = await diffSnapshots(store, 'kev', from, to);
         io.stdout(opts.json === true ? JSON.stringify(d, null, 2) + '\n' : formatKevDiff(d));
-      } else {
+      } else if (source === 'epss') {
         const d = await diffSnapshots(store, 'epss', from, to, threshold);
         io.stdout(opts.json === true ? JSON.stringify(d, null, 2) + '\n' : formatEpssDiff(d));
+      } else {
+        // The tracker names releases by codename, OSV by number.
+        const release = opts.release === undefined ? undefined : source === 'osv' ? DEBIAN_RELEASES[opts.release] : opts.release;
+        const d = await diffSnapshots(store, source, from, to, release);
+        io.stdout(opts.json === true ? JSON.stringify(d, null, 2) + '\n' : formatPackageDiff(NAMES[source], d));
       }
     });
 }
@@ -151,5 +184,12 @@ function formatEpssDiff(d: EpssDiff): string {
   const lines = [`FIRST EPSS ${d.from} → ${d.to}: ${d.changes.length} scores moved by ≥ ${d.threshold}; ${d.newlyScored} newly scored, ${d.noLongerScored} no longer scored`];
   for (const c of d.changes.slice(0, 50)) lines.push(`  ${c.delta > 0 ? '▲' : '▼'} ${c.cve.padEnd(16)} ${c.from === null ? '   new' : c.from.toFixed(4)} → ${c.to === null ? 'gone' : c.to.toFixed(4)}  (${c.delta > 0 ? '+' : ''}${c.delta.toFixed(4)})`);
   if (d.changes.length > 50) lines.push(`  … ${d.changes.length - 50} more (--json for all)`);
+  return lines.join('\n') + '\n';
+}
+
+function formatPackageDiff(name: string, d: PackageDiff): string {
+  const lines = [`${name}: ${d.disclosed.length} newly disclosed, ${d.fixed.length} newly fixed`];
+  for (const c of d.disclosed) lines.push(`  + ${c.cve.padEnd(16)} ${c.source} (${c.release})`);
+  for (const c of d.fixed) lines.push(`  ✓ ${c.cve.padEnd(16)} ${c.source} (${c.release}) fixed in ${c.fixedVersion}`);
   return lines.join('\n') + '\n';
 }
