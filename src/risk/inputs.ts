@@ -46,6 +46,8 @@ export interface VulnerabilityInput {
   readonly cvss?: string;
   /** The first Debian version that fixes it; null when no fix exists yet. */
   readonly fixedVersion?: string | null;
+  /** Debian's urgency from the security tracker (`low`, `medium`, `high`, `not yet assigned`, ...). */
+  readonly urgency?: string;
   readonly description?: string;
 }
 
@@ -120,6 +122,7 @@ export const VULNERABILITIES_SCHEMA = {
       package: { type: 'string', minLength: 1 },
       cvss: { type: 'string', maxLength: 300 },
       fixedVersion: { type: ['string', 'null'] },
+      urgency: { type: 'string', maxLength: 40 },
       description: { type: 'string' },
     },
   },

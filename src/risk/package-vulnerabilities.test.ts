@@ -62,6 +62,11 @@ describe('vulnerabilities of installed packages', () => {
     expect(r.excluded).toEqual({ fixed: 2, notAffected: 1, unimportant: 1 });
   });
 
+  it('carries Debian’s urgency from the tracker', () => {
+    const r = packageVulnerabilities([{ name: 'libc6', source: 'glibc', version: '2.36-9+deb12u1' }], { tracker }, 'bookworm');
+    expect(r.vulnerabilities[0]).toMatchObject({ cve: 'CVE-2023-4911', urgency: 'high' });
+  });
+
   it('counts unimportant issues when asked, and every issue of a package with no version', () => {
     const all = packageVulnerabilities([{ name: 'libc6', source: 'glibc' }], { tracker }, 'bookworm', { includeUnimportant: true });
     expect(all.vulnerabilities.map((v) => v.cve)).toEqual(['CVE-2010-4756', 'CVE-2023-4911']);

@@ -68,7 +68,7 @@ export function packageVulnerabilities(installed: readonly InstalledPackage[], f
         settled.add(key);
         continue;
       }
-      found.set(key, { cve: issue.cve, package: p.name, fixedVersion: r.status === 'resolved' ? r.fixedVersion : null, ...(issue.description !== '' ? { description: issue.description } : {}) });
+      found.set(key, { cve: issue.cve, package: p.name, fixedVersion: r.status === 'resolved' ? r.fixedVersion : null, urgency: r.urgency, ...(issue.description !== '' ? { description: issue.description } : {}) });
     }
 
     for (const a of feeds.osv?.bySource.get(source) ?? []) {

@@ -105,7 +105,7 @@ export function formatProfile(p: RiskProfile, top: number): string {
     const d = v.ssvc.deployer;
     const cvss = v.cvss === null ? 'no CVSS' : `CVSS ${v.cvss.environmental.toFixed(1)} here (${v.cvss.base.toFixed(1)} base)`;
     const epss = v.epss === null ? '' : `, EPSS ${v.epss.score}`;
-    out.push(`  ${pad(d.outcome.toUpperCase(), 13)}${v.cve} in ${v.package}: ${cvss}${epss}${v.kev !== null ? ', in KEV' : ''}; CISA ${v.ssvc.cisa.outcome}${v.fixedVersion !== null ? `; fixed in ${v.fixedVersion}` : '; no fix yet'}`);
+    out.push(`  ${pad(d.outcome.toUpperCase(), 13)}${v.cve} in ${v.package}: ${cvss}${epss}${v.kev !== null ? ', in KEV' : ''}${v.urgency !== null ? `, Debian urgency ${v.urgency}` : ''}; CISA ${v.ssvc.cisa.outcome}${v.fixedVersion !== null ? `; fixed in ${v.fixedVersion}` : '; no fix yet'}`);
     out.push(`  ${' '.repeat(13)}because ${Object.entries(d.values).map(([k, val]) => `${k} ${val} (${v.evidence[k] ?? ''})`).join('; ')}`);
   }
   if (p.vulnerabilities.length > top) out.push(`  … ${p.vulnerabilities.length - top} more (--top N, or --json)`);
