@@ -25,7 +25,7 @@ import { ROOT } from './lib/root.js';
 import type { BenchOptions, BenchResult } from './lib/types.js';
 import { target } from './lib/types.js';
 
-const KEV = join(ROOT, '..', 'shared', 'data', 'intel', 'kev-known_exploited_vulnerabilities.json');
+const KEV = join(process.env.TESSERA_SHARED_DATA ?? join(ROOT, '..', 'shared', 'data'), 'intel', 'kev-known_exploited_vulnerabilities.json');
 
 function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;

@@ -1,11 +1,12 @@
 /**
- * Real data from `../shared/data` (CISA KEV, SSVC tables, Debian archives). A test that needs it
- * fails under CI=true when it is missing, and otherwise skips with a printed reason.
+ * Real data from `../shared/data` (CISA KEV, SSVC tables, Debian archives), or from
+ * `TESSERA_SHARED_DATA` when set (`.ci/run` sets it, since a CI clone may live elsewhere). A test
+ * that needs it fails under CI=true when it is missing, and otherwise skips with a printed reason.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SHARED_DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+export const SHARED_DATA = process.env.TESSERA_SHARED_DATA ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'data');
 
 /** The absolute path of `relative` under ../shared/data, or undefined (with a printed reason) to skip. */
 export function sharedData(relative: string): string | undefined {
