@@ -2,15 +2,15 @@
  * Use cases over threat feeds: import a feed (parse it whole, keep it only if it has no
  * errors), load the current intel for the risk engine, and diff two snapshots.
  */
-import { diffEpss, diffKev, diffOsv, diffTracker, parseDebianTracker, parseEpss, parseKev, parseOsv, type EpssDiff, type IntelDiagnostic, type KevDiff, type PackageDiff } from '../intel/index.js';
+import { diffEpss, diffKev, diffOsv, diffTracker, parseDebianTracker, parseEpss, parseKev, parseOsv, type EpssDiff, type IntelDiagnostic, type KevDiff, type PackageDiff, type Parsed } from '../intel/index.js';
 import type { Intel, PackageFeeds } from '../risk/index.js';
-import type { FeedSnapshot, FeedSource, FileFeedStore } from '../store/index.js';
+import { FeedStoreError, type FeedSnapshot, type FeedSource, type FileFeedStore } from '../store/index.js';
 
 export type ImportResult =
   | { readonly ok: true; readonly snapshot: FeedSnapshot; readonly changed: boolean; readonly diagnostics: readonly IntelDiagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly IntelDiagnostic[] };
 
-function describe(source: FeedSource, text: string): { ok: true; version: string; records: number; diagnostics: readonly IntelDiagnostic[] } | { ok: false; diagnostics: readonly IntelDiagnostic[] } {
+function validateFeed(source: FeedSource, text: string): { ok: true; version: string; records: number; diagnostics: readonly IntelDiagnostic[] } | { ok: false; diagnostics: readonly IntelDiagnostic[] } {
   if (source === 'kev') {
     const r = parseKev(text);
     return r.ok ? { ok: true, version: r.value.catalogVersion, records: r.value.entries.length, diagnostics: r.diagnostics } : r;
@@ -29,33 +29,26 @@ function describe(source: FeedSource, text: string): { ok: true; version: string
 
 /** Validates `text` as a `source` feed; only a feed without errors becomes the current snapshot. */
 export async function importFeed(store: FileFeedStore, source: FeedSource, text: string, origin: string, now: Date, http: { etag?: string; lastModified?: string } = {}): Promise<ImportResult> {
-  const parsed = describe(source, text);
+  const parsed = validateFeed(source, text);
   if (!parsed.ok) return parsed;
   const { snapshot, changed } = await store.save(source, text, { importedAt: now.toISOString(), origin, version: parsed.version, records: parsed.records, ...http });
   return { ok: true, snapshot, changed, diagnostics: parsed.diagnostics };
 }
 
+/** The current snapshot of a feed, parsed; undefined when there is none. */
+async function currentParsed<T>(store: FileFeedStore, source: FeedSource, parse: (text: string) => Parsed<T>): Promise<T | undefined> {
+  const snapshot = await store.current(source);
+  if (snapshot === undefined) return undefined;
+  const r = parse(await store.read(snapshot));
+  // Only feeds that parsed were saved, so this holds unless the parser grew stricter since.
+  if (!r.ok) throw new FeedStoreError(`the current ${source} snapshot (${snapshot.hash.slice(0, 12)}) no longer parses: ${r.diagnostics[0]?.message ?? ''}; import the feed again`);
+  return r.value;
+}
+
 /** The current snapshot of every feed, parsed (absent ones are left out). */
 export async function loadIntel(store: FileFeedStore): Promise<Intel & PackageFeeds> {
-  const [kevSnap, epssSnap, trackerSnap, osvSnap] = [await store.current('kev'), await store.current('epss'), await store.current('debian-tracker'), await store.current('osv')];
-  const intel: { kev?: Intel['kev']; epss?: Intel['epss']; tracker?: PackageFeeds['tracker']; osv?: PackageFeeds['osv'] } = {};
-  if (trackerSnap !== undefined) {
-    const r = parseDebianTracker(await store.read(trackerSnap));
-    if (r.ok) intel.tracker = r.value;
-  }
-  if (osvSnap !== undefined) {
-    const r = parseOsv(await store.read(osvSnap));
-    if (r.ok) intel.osv = r.value;
-  }
-  if (kevSnap !== undefined) {
-    const r = parseKev(await store.read(kevSnap));
-    if (r.ok) intel.kev = r.value;
-  }
-  if (epssSnap !== undefined) {
-    const r = parseEpss(await store.read(epssSnap));
-    if (r.ok) intel.epss = r.value;
-  }
-  return intel;
+  const [kev, epss, tracker, osv] = [await currentParsed(store, 'kev', parseKev), await currentParsed(store, 'epss', parseEpss), await currentParsed(store, 'debian-tracker', parseDebianTracker), await currentParsed(store, 'osv', parseOsv)];
+  return { ...(kev ? { kev } : {}), ...(epss ? { epss } : {}), ...(tracker ? { tracker } : {}), ...(osv ? { osv } : {}) };
 }
 
 export async function diffSnapshots(store: FileFeedStore, source: 'kev', from: FeedSnapshot, to: FeedSnapshot): Promise<KevDiff>;

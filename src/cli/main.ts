@@ -12,6 +12,7 @@ import { registerPermissions } from './commands/permissions.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerRisk } from './commands/risk.js';
 import { registerSynth } from './commands/synth.js';
+import { FeedStoreError } from '../store/index.js';
 import { InputError, UsageError } from './errors.js';
 import { defaultDataDir, type CliIO } from './io.js';
 
@@ -74,6 +75,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       return 2;
     }
     if (e instanceof InputError) return 1;
+    if (e instanceof FeedStoreError) {
+      // The data directory's feed store is unreadable or was changed by hand: say so, no stack.
+      io.stderr(`tessera: ${e.message}\n`);
+      return 1;
+    }
     io.stderr(`tessera: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 70;
   }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,15 @@ describe('tessera intel', () => {
       fixed: [{ source: 'git', cve: 'CVE-2025-48384', release: 'bookworm', fixedVersion: '1:2.39.5-0+deb12u3' }],
     });
     expect((await tessera(['intel', 'diff', 'debian-tracker'])).out).toContain('✓ CVE-2025-48384   git (bookworm) fixed in 1:2.39.5-0+deb12u3');
+  });
+
+  it('says so, without a stack, when a stored snapshot was changed on disk', async () => {
+    expect((await tessera(['intel', 'import', 'epss', EPSS])).code).toBe(0);
+    const [file] = await readdir(join(dir, 'intel', 'epss'));
+    await writeFile(join(dir, 'intel', 'epss', file as string), 'tampered');
+    const r = await tessera(['risk', 'assess', '--app', join(ROOT, 'examples', 'public-payments', 'app.yaml'), '--env', join(ROOT, 'examples', 'public-payments', 'env.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^tessera: snapshot [0-9a-f]{12} of epss does not match its hash: the file was changed on disk\n$/);
   });
 
   it('says what is wrong with the command line', async () => {
