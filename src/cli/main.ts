@@ -21,7 +21,7 @@ export const VERSION = '0.1.0';
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('tessera')
-    .description('Tessera: least privilege from live risk — IAM policy decisions and analysis, risk assessment')
+    .description('Tessera: least privilege from live risk — IAM policy decisions and analysis, threat intel and risk assessment, Debian packages')
     .version(VERSION)
     .option('--data-dir <dir>', 'where the embedded store, caches and feeds live', defaultDataDir(io.env))
     .showHelpAfterError('(run with --help for usage)')
