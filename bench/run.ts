@@ -29,6 +29,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchModule>>> = {
   analysis: () => import('./analysis.js'),
   synthesis: () => import('./synthesis.js'),
   risk: () => import('./risk.js'),
+  catalog: () => import('./catalog.js'),
 };
 
 const RESULTS_DIR = join(ROOT, 'bench', 'results');

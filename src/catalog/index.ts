@@ -7,3 +7,5 @@ export { parseRelease } from './release.js';
 export type { Release, ReleaseEntry, ReleaseResult } from './release.js';
 export { compareParsedVersions, compareVersions, parseVersion } from './version.js';
 export type { DebianVersion, VersionResult } from './version.js';
+export { decodeIndexCache, encodeIndexCache, INDEX_CACHE_FORMAT } from './index-cache.js';
+export type { CacheSource, DecodedCache } from './index-cache.js';

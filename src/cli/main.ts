@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerAuthorize } from './commands/authorize.js';
+import { registerCatalog } from './commands/catalog.js';
 import { registerDeb } from './commands/deb.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFragment } from './commands/fragment.js';
@@ -38,6 +39,7 @@ Examples:
   $ tessera permissions policy.json --matrix grid.json   effective AWS actions, what-if by context
   $ tessera intel import kev known_exploited.json        threat feeds as validated snapshots
   $ tessera risk assess --app app.yaml --env env.yaml    risk score, tier, SSVC decisions, threats
+  $ tessera catalog import --index P.xz --release InRelease   a signed Debian index as the catalog
   $ tessera deb vercmp 1.0~rc1 1.0                       Debian versions compared as dpkg does
   $ tessera <command> --help                             options and examples of a command
 
@@ -51,6 +53,7 @@ in the input, 2 usage errors.`);
   registerPermissions(program, io);
   registerIntel(program, io);
   registerRisk(program, io);
+  registerCatalog(program, io);
   registerDeb(program, io);
   registerDemo(program, io);
   for (const c of program.commands) propagate(c, io);

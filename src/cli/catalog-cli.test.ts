@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tessera as run } from '../../test/support/cli.js';
+import { sharedData } from '../../test/support/shared-data.js';
+import { hasTool } from '../../test/support/tools.js';
+
+const inRelease = sharedData(join('debian', 'bookworm', 'InRelease'));
+const keyring = sharedData(join('debian', 'debian-archive-keyring.gpg'));
+const index = sharedData(join('debian', 'bookworm', 'main-binary-amd64-Packages.xz'));
+const ready = inRelease !== undefined && keyring !== undefined && index !== undefined && hasTool('gpgv');
+
+describe.skipIf(!ready)('tessera catalog (real bookworm index)', () => {
+  let dir: string;
+  const tessera = (args: string[]) => run(['--data-dir', dir, ...args]);
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tessera-catalog-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an altered release and keeps nothing', async () => {
+    const altered = join(dir, 'InRelease');
+    await writeFile(altered, (await readFile(inRelease as string, 'utf8')).replace('Codename: bookworm', 'Codename: trixie'));
+    const r = await tessera(['catalog', 'import', '--index', index as string, '--release', altered, '--keyring', keyring as string]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`tessera: ${altered}: bad signature: the signature does not match the content`);
+    expect(r.err).toContain('nothing imported');
+    expect(existsSync(join(dir, 'catalog', 'index.json'))).toBe(false);
+    expect((await tessera(['catalog', 'show', 'bash'])).err).toMatch(/no package index imported yet/);
+  });
+
+  it('imports the verified index, then shows and searches it from the cache', async () => {
+    const r = await tessera(['catalog', 'import', '--index', index as string, '--release', inRelease as string, '--keyring', keyring as string, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ codename: 'bookworm', packages: 63_440, path: 'main/binary-amd64/Packages', signedBy: expect.arrayContaining([expect.stringMatching(/^Debian Stable Release Key \(12\/bookworm\)/)]) });
+    const bash = await tessera(['catalog', 'show', 'bash']);
+    expect(bash.out).toMatch(/^bash 5\.2\.15-2\+b\d+ \(amd64\) — GNU Bourne Again SHell/);
+    expect(bash.out).toContain('essential');
+    expect(bash.out).toMatch(/pre-depends: libc6 \(>= 2\.\d+\)/);
+    const hits = JSON.parse((await tessera(['catalog', 'search', 'nftables', '--json'])).out) as { name: string }[];
+    expect(hits.map((h) => h.name)).toContain('nftables');
+    const unknown = await tessera(['catalog', 'show', 'no-such-package']);
+    expect([unknown.code, unknown.err]).toEqual([1, 'tessera: no package `no-such-package` in the catalog\n']);
+  }, 60_000);
+});
