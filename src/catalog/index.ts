@@ -9,3 +9,5 @@ export { compareParsedVersions, compareVersions, parseVersion } from './version.
 export type { DebianVersion, VersionResult } from './version.js';
 export { decodeIndexCache, encodeIndexCache, INDEX_CACHE_FORMAT } from './index-cache.js';
 export type { CacheSource, DecodedCache } from './index-cache.js';
+export { PackageUniverse } from './universe.js';
+export type { Candidate, PackageSource, Provider } from './universe.js';
