@@ -45,9 +45,13 @@ async function currentParsed<T>(store: FileFeedStore, source: FeedSource, parse:
   return r.value;
 }
 
-/** The current snapshot of every feed, parsed (absent ones are left out). */
-export async function loadIntel(store: FileFeedStore): Promise<Intel & PackageFeeds> {
-  const [kev, epss, tracker, osv] = [await currentParsed(store, 'kev', parseKev), await currentParsed(store, 'epss', parseEpss), await currentParsed(store, 'debian-tracker', parseDebianTracker), await currentParsed(store, 'osv', parseOsv)];
+/**
+ * The current snapshot of each feed, parsed (absent ones are left out). `skip` names feeds the
+ * caller has from elsewhere: a 300,000-row EPSS snapshot is not worth parsing to be replaced.
+ */
+export async function loadIntel(store: FileFeedStore, skip: readonly FeedSource[] = []): Promise<Intel & PackageFeeds> {
+  const load = <T>(source: FeedSource, parse: (text: string) => Parsed<T>) => (skip.includes(source) ? undefined : currentParsed(store, source, parse));
+  const [kev, epss, tracker, osv] = [await load('kev', parseKev), await load('epss', parseEpss), await load('debian-tracker', parseDebianTracker), await load('osv', parseOsv)];
   return { ...(kev ? { kev } : {}), ...(epss ? { epss } : {}), ...(tracker ? { tracker } : {}), ...(osv ? { osv } : {}) };
 }
 

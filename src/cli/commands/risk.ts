@@ -59,7 +59,9 @@ Examples:
       const app = accept(io, json, opts.app, 'the app file', checkApp(await readDocument(io, opts.app, 'app', json)));
       const env = accept(io, json, opts.env, 'the env file', checkEnv(await readDocument(io, opts.env, 'env', json)));
       if (DEBIAN_RELEASES[opts.release] === undefined) throw new UsageError(`unknown Debian release \`${opts.release}\`: use one of ${Object.keys(DEBIAN_RELEASES).join(', ')}`);
-      const intel: { kev?: Intel['kev']; epss?: Intel['epss']; tracker?: PackageFeeds['tracker']; osv?: PackageFeeds['osv'] } = opts.feeds ? { ...(await loadIntel(feedStore(program.opts<{ dataDir: string }>().dataDir))) } : {};
+      const intel: { kev?: Intel['kev']; epss?: Intel['epss']; tracker?: PackageFeeds['tracker']; osv?: PackageFeeds['osv'] } = opts.feeds
+        ? { ...(await loadIntel(feedStore(program.opts<{ dataDir: string }>().dataDir), [...(opts.kev !== undefined ? ['kev' as const] : []), ...(opts.epss !== undefined ? ['epss' as const] : [])])) }
+        : {};
       let vulnerabilities: readonly VulnerabilityInput[] = [];
       if (opts.vulns !== undefined) {
         vulnerabilities = accept(io, json, opts.vulns, 'the vulnerabilities file', checkVulnerabilities(await readDocument(io, opts.vulns, 'vulnerabilities', json)));
