@@ -30,6 +30,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchModule>>> = {
   synthesis: () => import('./synthesis.js'),
   risk: () => import('./risk.js'),
   catalog: () => import('./catalog.js'),
+  resolve: () => import('./resolve.js'),
 };
 
 const RESULTS_DIR = join(ROOT, 'bench', 'results');

@@ -57,3 +57,13 @@ export function parseRelations(field: string): RelationsResult {
   }
   return { ok: true, relations };
 }
+
+/** A relation as Debian writes it: `name:qualifier (op version)`. */
+export function formatRelation(r: Relation): string {
+  return `${r.name}${r.archQualifier !== undefined ? `:${r.archQualifier}` : ''}${r.op !== undefined ? ` (${r.op} ${r.version})` : ''}`;
+}
+
+/** A dependency group as Debian writes it: `a (>= 1) | b`. */
+export function formatAlternatives(group: Alternatives): string {
+  return group.map(formatRelation).join(' | ');
+}

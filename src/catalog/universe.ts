@@ -22,6 +22,8 @@ export interface Candidate {
   readonly package: BinaryPackage;
   readonly source: string;
   readonly priority: number;
+  /** Position in the order the sources were read (the highest-priority source first). */
+  readonly order: number;
 }
 
 export interface Provider {
@@ -43,7 +45,7 @@ export class PackageUniverse {
         const key = `${p.name}\u0000${p.version}\u0000${p.architecture}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const candidate: Candidate = { package: p, source: source.name, priority: source.priority };
+        const candidate: Candidate = { package: p, source: source.name, priority: source.priority, order: seen.size };
         const list = this.byName.get(p.name);
         if (list === undefined) this.byName.set(p.name, [candidate]);
         else list.push(candidate);
@@ -79,6 +81,11 @@ export class PackageUniverse {
   /** True when no real package has the name but something provides it. */
   isVirtual(name: string): boolean {
     return !this.byName.has(name) && this.providersOf.has(name);
+  }
+
+  /** Every real package name, in no particular order. */
+  packageNames(): IterableIterator<string> {
+    return this.byName.keys();
   }
 
   get names(): number {

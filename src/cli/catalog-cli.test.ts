@@ -46,4 +46,21 @@ describe.skipIf(!ready)('tessera catalog (real bookworm index)', () => {
     const unknown = await tessera(['catalog', 'show', 'no-such-package']);
     expect([unknown.code, unknown.err]).toEqual([1, 'tessera: no package `no-such-package` in the catalog\n']);
   }, 60_000);
+
+  it('resolves packages on the imported catalog, with why, as JSON, and explains a clash', async () => {
+    const text = await tessera(['deb', 'resolve', 'nginx', 'python3']);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^nginx +1\.22\.\S+ +requested$/m);
+    expect(text.out).toMatch(/^nginx-common +1\.22\.\S+ +Depends of nginx \(nginx-common \(<< 1\.22\.\S+\)\)$/m);
+    expect(text.out).toMatch(/^52 packages, [\d.]+ MiB installed, [\d.]+ MiB to download; resolved in [\d.]+ ms$/m);
+    const json = JSON.parse((await tessera(['deb', 'resolve', 'curl', '--json'])).out) as { ok: boolean; packages: { name: string; sha256: string; filename: string; why: { kind: string } }[] };
+    expect(json.ok).toBe(true);
+    expect(json.packages.find((p) => p.name === 'curl')).toMatchObject({ why: { kind: 'root' }, filename: expect.stringMatching(/^pool\/main\/c\/curl\/curl_/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const clash = await tessera(['deb', 'resolve', 'systemd-sysv', 'sysvinit-core']);
+    expect(clash.code).toBe(1);
+    expect(clash.err).toMatch(/^tessera: no install set satisfies systemd-sysv, sysvinit-core: 3 rules clash\n  - you asked for systemd-sysv\n  - you asked for sysvinit-core\n  - systemd-sysv \S+ conflicts with sysvinit-core/);
+    const unknown = await tessera(['deb', 'resolve', 'no-such-package', 'bash=0.1', '--json']);
+    expect(unknown.code).toBe(1);
+    expect((JSON.parse(unknown.err) as { diagnostics: { message: string }[] }).diagnostics.map((d) => d.message)).toEqual(['no package `no-such-package` in the catalog', expect.stringMatching(/^`bash` has no version 0\.1 \(available: 5\.2\.15/)]);
+  });
 });

@@ -18,7 +18,7 @@ function cacheFile(dataDir: string): string {
   return join(dataDir, 'catalog', 'index.json');
 }
 
-async function loadCatalog(dataDir: string): Promise<Extract<DecodedCache, { ok: true }>> {
+export async function loadCatalog(dataDir: string): Promise<Extract<DecodedCache, { ok: true }>> {
   let text: string;
   try {
     text = await readFile(cacheFile(dataDir), 'utf8');

@@ -1,11 +1,28 @@
-/** `tessera deb vercmp`: Debian version comparison with dpkg's exact rules. */
+/** `tessera deb vercmp|resolve`: dpkg's version order, and apt-compatible dependency resolution. */
 import type { Command } from 'commander';
-import { compareParsedVersions, parseVersion } from '../../catalog/index.js';
+import { compareParsedVersions, PackageUniverse, parseVersion } from '../../catalog/index.js';
+import { parseRootSpec, resolve, type Resolution, type Why } from '../../solver/index.js';
 import { failWith } from '../inputs.js';
 import type { CliIO } from '../io.js';
+import { loadCatalog } from './catalog.js';
+
+const whyText = (why: Why): string =>
+  why.kind === 'root' ? 'requested' : why.kind === 'essential' ? 'Essential' : `${why.field} of ${why.of} (${why.relation})`;
+
+function formatResolution(r: Extract<Resolution, { ok: true }>, ms: number): string {
+  const width = Math.max(...r.packages.map((p) => p.name.length));
+  const vwidth = Math.max(...r.packages.map((p) => p.version.length));
+  const kib = r.packages.reduce((n, p) => n + p.candidate.package.installedSize, 0);
+  const bytes = r.packages.reduce((n, p) => n + p.candidate.package.size, 0);
+  return [
+    ...r.packages.map((p) => `${p.name.padEnd(width)}  ${p.version.padEnd(vwidth)}  ${whyText(p.why)}`),
+    '',
+    `${r.packages.length} packages, ${(kib / 1024).toFixed(1)} MiB installed, ${(bytes / 1024 / 1024).toFixed(1)} MiB to download; resolved in ${ms.toFixed(1)} ms`,
+  ].join('\n') + '\n';
+}
 
 export function registerDeb(program: Command, io: CliIO): void {
-  const deb = program.command('deb').description('Debian package tools: version comparison (resolution comes next)');
+  const deb = program.command('deb').description('Debian package tools: version comparison and dependency resolution');
   deb.command('vercmp').description('compare two Debian versions as dpkg does; prints <, = or >')
     .argument('<a>', 'a version, [epoch:]upstream[-revision]')
     .argument('<b>', 'another version')
@@ -25,5 +42,41 @@ Examples:
       if (!x.ok || !y.ok) failWith(io, json, 'not a Debian version', bad, bad.map((d) => `tessera: ${d.message}`).join('\n'));
       const order = compareParsedVersions(x.version, y.version);
       io.stdout(json ? JSON.stringify({ a, b, order }) + '\n' : `${order < 0 ? '<' : order > 0 ? '>' : '='}\n`);
+    });
+
+  deb.command('resolve').description('the install set for some packages, as apt would choose it, with why each is there')
+    .argument('<packages...>', 'package names, or name=version to pin a version')
+    .option('--recommends', 'also install Recommends when they can be installed (apt\'s default; off here as in images)')
+    .option('--essential', 'also install every Essential package (what a new root filesystem needs)')
+    .option('--arch <arch>', 'the native architecture', 'amd64')
+    .option('--json', 'print {ok, packages: [{name, version, architecture, source, installedSize, size, filename, sha256, why}], stats} or the diagnostics')
+    .addHelpText('after', `
+Resolves on the catalog (tessera catalog import). Every Depends and Pre-Depends is satisfied and
+no Conflicts or Breaks is violated; alternatives are taken first to last and virtual packages
+go to the provider apt prefers, so the set is what \`apt-get -s install\` (Recommends off) on the
+same index gives. The search is complete: when a first choice leads to a clash it backtracks,
+and when no install set exists it prints the smallest set of rules that clash (exit 1).
+
+Examples:
+  $ tessera deb resolve nginx python3
+  $ tessera deb resolve openssl=3.0.20-1~deb12u2 curl --json
+  $ tessera deb resolve postfix exim4          # clash: both are mail transport agents`)
+    .action(async (specs: string[], opts: { recommends?: boolean; essential?: boolean; arch: string; json?: boolean }) => {
+      const json = opts.json === true;
+      const { packages, source } = await loadCatalog(program.opts<{ dataDir: string }>().dataDir);
+      const universe = new PackageUniverse([{ name: `${source.codename}/${source.path.split('/')[0] ?? 'main'}`, priority: 500, packages }]);
+      const started = performance.now();
+      const result = resolve(universe, specs.map(parseRootSpec), { architecture: opts.arch, recommends: opts.recommends === true, essential: opts.essential === true });
+      const ms = performance.now() - started;
+      if (!result.ok) {
+        const text = result.diagnostics.map((d) => [`tessera: ${d.message}`, ...(d.clash ?? []).map((line) => `  - ${line}`), `  help: ${d.help}`].join('\n')).join('\n');
+        failWith(io, json, 'no install set', result.diagnostics.map(({ rules: _rules, ...d }) => d), text);
+      }
+      if (json) {
+        const out = result.packages.map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, source: p.candidate.source, installedSize: p.candidate.package.installedSize, size: p.candidate.package.size, filename: p.candidate.package.filename, sha256: p.candidate.package.sha256, why: p.why }));
+        io.stdout(JSON.stringify({ ok: true, packages: out, stats: { ...result.stats, milliseconds: Math.round(ms * 10) / 10 } }, null, 2) + '\n');
+        return;
+      }
+      io.stdout(formatResolution(result, ms));
     });
 }
