@@ -13,7 +13,7 @@
  */
 import type { Alternatives, Candidate, PackageUniverse, Relation } from '../../catalog/index.js';
 import type { Goal, SatProblem } from './sat.js';
-import { RelationMatcher } from './relation-match.js';
+import { matcherFor, type RelationMatcher } from './relation-match.js';
 
 export interface RootRequest {
   readonly name: string;
@@ -70,7 +70,7 @@ export function checkRoots(universe: PackageUniverse, roots: readonly RootReques
 }
 
 export function buildProblem(universe: PackageUniverse, roots: readonly RootRequest[], options: ProblemOptions): ResolutionProblem {
-  const matcher = new RelationMatcher(universe, options.architecture);
+  const matcher = matcherFor(universe, options.architecture);
   const candidates: Candidate[] = [];
   const variableOf = new Map<Candidate, number>();
   const variable = (c: Candidate): number => {

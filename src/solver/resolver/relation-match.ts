@@ -34,6 +34,26 @@ function byProviderPreference(a: Candidate, b: Candidate): number {
   return Number(b.package.essential) - Number(a.package.essential) || rank(a) - rank(b) || b.order - a.order;
 }
 
+const shared = new WeakMap<PackageUniverse, Map<string, RelationMatcher>>();
+
+/**
+ * The matcher of a universe and architecture, shared by every resolution in it: the memo of
+ * relation → candidates is what most of a resolution costs, and a universe does not change.
+ */
+export function matcherFor(universe: PackageUniverse, architecture: string): RelationMatcher {
+  let byArch = shared.get(universe);
+  if (byArch === undefined) {
+    byArch = new Map();
+    shared.set(universe, byArch);
+  }
+  let matcher = byArch.get(architecture);
+  if (matcher === undefined) {
+    matcher = new RelationMatcher(universe, architecture);
+    byArch.set(architecture, matcher);
+  }
+  return matcher;
+}
+
 export class RelationMatcher {
   private readonly memo = new Map<string, readonly Candidate[]>();
 
