@@ -1,2 +1,3 @@
-/** The solver module's public surface: dependency resolution (resolver/) and optimization (mip/). */
+/** The solver module's public surface: resolution (resolver/), optimization (mip/), selection (selection/). */
 export * from './resolver/index.js';
+export * from './selection/index.js';

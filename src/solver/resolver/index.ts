@@ -4,3 +4,5 @@ export type { Resolution, ResolveDiagnostic, ResolvedPackage, ResolveOptions, Re
 export type { Rule } from './problem.js';
 export { solveSat } from './sat.js';
 export type { Goal, SatProblem, SatResult } from './sat.js';
+export { clashesWithin } from './clashes.js';
+export type { Clash } from './clashes.js';
