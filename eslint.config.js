@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Pure engines (design.md): no process, timers or network from globals either.
-    files: ['src/{policy,policy-analysis,fragments,context,risk,catalog,solver}/**/*.ts'],
+    files: ['src/{policy,policy-analysis,fragments,context,risk,catalog,controls,solver}/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-globals': ['error', 'process', 'fetch', 'require', 'setTimeout', 'setInterval', 'Buffer', '__dirname'],

@@ -31,6 +31,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchModule>>> = {
   risk: () => import('./risk.js'),
   catalog: () => import('./catalog.js'),
   resolve: () => import('./resolve.js'),
+  selection: () => import('./selection.js'),
 };
 
 const RESULTS_DIR = join(ROOT, 'bench', 'results');

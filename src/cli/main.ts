@@ -9,6 +9,7 @@ import { registerCatalog } from './commands/catalog.js';
 import { registerDeb } from './commands/deb.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFragment } from './commands/fragment.js';
+import { registerImage } from './commands/image.js';
 import { registerIntel } from './commands/intel.js';
 import { registerPermissions } from './commands/permissions.js';
 import { registerPolicy } from './commands/policy.js';
@@ -41,6 +42,8 @@ Examples:
   $ tessera risk assess --app app.yaml --env env.yaml    risk score, tier, SSVC decisions, threats
   $ tessera catalog import --index P.xz --release InRelease   a signed Debian index as the catalog
   $ tessera deb vercmp 1.0~rc1 1.0                       Debian versions compared as dpkg does
+  $ tessera deb resolve nginx python3                    the install set apt would choose, with why
+  $ tessera image plan --app app.yaml --env env.yaml     packages and security controls chosen by risk
   $ tessera <command> --help                             options and examples of a command
 
 Every command takes --json for machine output. Exit status: 0 success, 1 errors
@@ -54,6 +57,7 @@ in the input, 2 usage errors.`);
   registerIntel(program, io);
   registerRisk(program, io);
   registerCatalog(program, io);
+  registerImage(program, io);
   registerDeb(program, io);
   registerDemo(program, io);
   for (const c of program.commands) propagate(c, io);

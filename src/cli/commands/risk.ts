@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { loadIntel } from '../../app/index.js';
 import { parseEpss, parseKev, type IntelDiagnostic } from '../../intel/index.js';
-import { assessRisk, checkApp, checkEnv, checkVulnerabilities, DEBIAN_RELEASES, packageVulnerabilities, type Checked, type Intel, type PackageFeeds, type RiskProfile, type VulnerabilityInput } from '../../risk/index.js';
+import { assessRisk, checkApp, checkEnv, checkVulnerabilities, DEBIAN_RELEASES, packageVulnerabilities, type Checked, type Intel, type PackageFeeds, type RiskProfile, type VulnerabilityInput, type AppProfile, type EnvProfile } from '../../risk/index.js';
 import { UsageError } from '../errors.js';
 import { failWith, integerOption, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
@@ -56,38 +56,50 @@ Examples:
   $ tessera risk assess --app app.yaml --env env.yaml --kev kev.json --epss epss.csv --json | jq .tier`)
     .action(async (opts: AssessOptions) => {
       const json = opts.json === true;
-      const app = accept(io, json, opts.app, 'the app file', checkApp(await readDocument(io, opts.app, 'app', json)));
-      const env = accept(io, json, opts.env, 'the env file', checkEnv(await readDocument(io, opts.env, 'env', json)));
-      if (DEBIAN_RELEASES[opts.release] === undefined) throw new UsageError(`unknown Debian release \`${opts.release}\`: use one of ${Object.keys(DEBIAN_RELEASES).join(', ')}`);
-      const intel: { kev?: Intel['kev']; epss?: Intel['epss']; tracker?: PackageFeeds['tracker']; osv?: PackageFeeds['osv'] } = opts.feeds
-        ? { ...(await loadIntel(feedStore(program.opts<{ dataDir: string }>().dataDir), [...(opts.kev !== undefined ? ['kev' as const] : []), ...(opts.epss !== undefined ? ['epss' as const] : [])])) }
-        : {};
-      let vulnerabilities: readonly VulnerabilityInput[] = [];
-      if (opts.vulns !== undefined) {
-        vulnerabilities = accept(io, json, opts.vulns, 'the vulnerabilities file', checkVulnerabilities(await readDocument(io, opts.vulns, 'vulnerabilities', json)));
-      } else if (intel.tracker !== undefined || intel.osv !== undefined) {
-        const derived = packageVulnerabilities(app.packages, { ...(intel.tracker ? { tracker: intel.tracker } : {}), ...(intel.osv ? { osv: intel.osv } : {}) }, opts.release);
-        vulnerabilities = derived.vulnerabilities;
-        if (!json) {
-          if (derived.diagnostics.length > 0) io.stderr(formatIntelDiagnostics(opts.app, derived.diagnostics));
-          const x = derived.excluded;
-          io.stderr(`vulnerabilities from the ${[intel.tracker ? 'Debian tracker' : '', intel.osv ? 'OSV' : ''].filter((s) => s !== '').join(' and ')} for ${opts.release}: ${vulnerabilities.length} affect the app; left out ${x.fixed} fixed in the installed version, ${x.notAffected} not affecting ${opts.release}, ${x.unimportant} unimportant\n`);
-        }
-      } else if (!json) {
-        io.stderr('no vulnerabilities: give --vulns, or import the Debian tracker or OSV (tessera intel import debian-tracker FILE)\n');
-      }
-      if (opts.kev !== undefined) {
-        const r = parseKev(await readText(io, opts.kev, 'KEV feed'));
-        intel.kev = accept(io, json, opts.kev, 'the KEV feed', r);
-      }
-      if (opts.epss !== undefined) {
-        const r = parseEpss(await readText(io, opts.epss, 'EPSS feed'));
-        intel.epss = accept(io, json, opts.epss, 'the EPSS feed', r);
-      }
-      const { profile, diagnostics } = assessRisk({ app, env, vulnerabilities, intel });
-      if (diagnostics.length > 0 && !json) io.stderr(formatIntelDiagnostics(opts.vulns ?? '<vulnerabilities>', diagnostics));
+      const { profile } = await assessDeployment(program, io, opts, json, opts.vulns ?? '<vulnerabilities>');
       io.stdout(json ? JSON.stringify(profile, null, 2) + '\n' : formatProfile(profile, opts.top));
     });
+}
+
+export type DeploymentOptions = Omit<AssessOptions, 'json' | 'top'>;
+
+/**
+ * The risk pipeline shared by `risk assess` and `image plan`: read and check the app and env
+ * files, gather vulnerabilities (a file, or the imported tracker and OSV snapshots) and the
+ * threat feeds, and assess. Problems go to stderr (or fail the command, for errors).
+ */
+export async function assessDeployment(program: Command, io: CliIO, opts: DeploymentOptions, json: boolean, vulnsLabel: string): Promise<{ app: AppProfile; env: EnvProfile; profile: RiskProfile }> {
+  const app = accept(io, json, opts.app, 'the app file', checkApp(await readDocument(io, opts.app, 'app', json)));
+  const env = accept(io, json, opts.env, 'the env file', checkEnv(await readDocument(io, opts.env, 'env', json)));
+  if (DEBIAN_RELEASES[opts.release] === undefined) throw new UsageError(`unknown Debian release \`${opts.release}\`: use one of ${Object.keys(DEBIAN_RELEASES).join(', ')}`);
+  const intel: { kev?: Intel['kev']; epss?: Intel['epss']; tracker?: PackageFeeds['tracker']; osv?: PackageFeeds['osv'] } = opts.feeds
+    ? { ...(await loadIntel(feedStore(program.opts<{ dataDir: string }>().dataDir), [...(opts.kev !== undefined ? ['kev' as const] : []), ...(opts.epss !== undefined ? ['epss' as const] : [])])) }
+    : {};
+  let vulnerabilities: readonly VulnerabilityInput[] = [];
+  if (opts.vulns !== undefined) {
+    vulnerabilities = accept(io, json, opts.vulns, 'the vulnerabilities file', checkVulnerabilities(await readDocument(io, opts.vulns, 'vulnerabilities', json)));
+  } else if (intel.tracker !== undefined || intel.osv !== undefined) {
+    const derived = packageVulnerabilities(app.packages, { ...(intel.tracker ? { tracker: intel.tracker } : {}), ...(intel.osv ? { osv: intel.osv } : {}) }, opts.release);
+    vulnerabilities = derived.vulnerabilities;
+    if (!json) {
+      if (derived.diagnostics.length > 0) io.stderr(formatIntelDiagnostics(opts.app, derived.diagnostics));
+      const x = derived.excluded;
+      io.stderr(`vulnerabilities from the ${[intel.tracker ? 'Debian tracker' : '', intel.osv ? 'OSV' : ''].filter((s) => s !== '').join(' and ')} for ${opts.release}: ${vulnerabilities.length} affect the app; left out ${x.fixed} fixed in the installed version, ${x.notAffected} not affecting ${opts.release}, ${x.unimportant} unimportant\n`);
+    }
+  } else if (!json) {
+    io.stderr('no vulnerabilities: give --vulns, or import the Debian tracker or OSV (tessera intel import debian-tracker FILE)\n');
+  }
+  if (opts.kev !== undefined) {
+    const r = parseKev(await readText(io, opts.kev, 'KEV feed'));
+    intel.kev = accept(io, json, opts.kev, 'the KEV feed', r);
+  }
+  if (opts.epss !== undefined) {
+    const r = parseEpss(await readText(io, opts.epss, 'EPSS feed'));
+    intel.epss = accept(io, json, opts.epss, 'the EPSS feed', r);
+  }
+  const { profile, diagnostics } = assessRisk({ app, env, vulnerabilities, intel });
+  if (diagnostics.length > 0 && !json) io.stderr(formatIntelDiagnostics(vulnsLabel, diagnostics));
+  return { app, env, profile };
 }
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));

@@ -103,12 +103,7 @@ export function buildProblem(universe: PackageUniverse, roots: readonly RootRequ
     rootGoals.push({ literals: lits });
   }
   if (options.essential) {
-    const essentials = new Set<string>();
-    for (const name of universe.packageNames()) {
-      const c = universe.preferred(name);
-      if (c !== undefined && c.package.essential && matcher.installable(c)) essentials.add(name);
-    }
-    for (const name of [...essentials].sort()) {
+    for (const name of matcher.essentialNames()) {
       const lits = matcher.matches({ name }).filter((c) => c.package.name === name).map(variable);
       add(lits, { kind: 'essential', name });
       rootGoals.push({ literals: lits });

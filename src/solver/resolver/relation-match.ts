@@ -59,6 +59,21 @@ export class RelationMatcher {
 
   constructor(private readonly universe: PackageUniverse, readonly architecture: string) {}
 
+  private essentials: readonly string[] | undefined;
+
+  /** Names whose preferred candidate is Essential: yes and installable here, sorted (computed once). */
+  essentialNames(): readonly string[] {
+    if (this.essentials === undefined) {
+      const names: string[] = [];
+      for (const name of this.universe.packageNames()) {
+        const c = this.universe.preferred(name);
+        if (c !== undefined && c.package.essential && this.installable(c)) names.push(name);
+      }
+      this.essentials = names.sort();
+    }
+    return this.essentials;
+  }
+
   /** True when the candidate can be installed on this architecture at all. */
   installable(c: Candidate): boolean {
     return c.package.architecture === this.architecture || c.package.architecture === 'all';

@@ -5,9 +5,10 @@
  * 2. Each control's closure is resolved beside the app; what it adds beyond the base is its cost
  *    in packages. A control that cannot be installed, or that policy prohibits, is fixed to 0.
  * 3. The program (HiGHS): binary x_k per control, y_p per added package (x_k ≤ y_p, so a package
- *    two controls share is paid once), and a coverage z_t ∈ [0, 1] per threat with
- *    z_t ≤ Σ_k strength(k, t)·x_k — two tools against one threat help only until it is covered.
- *    Maximize Σ_t 100·weight_t·z_t − Σ_k running cost·x_k − Σ_p (size + known vulnerabilities)·y_p
+ *    two controls share is paid once), and per threat the share removed z_t, with controls as
+ *    independent layers: z_t = 1 − Π_k (1 − strength(k, t))^x_k (layers.ts: linear in the
+ *    logarithm, bounded by tangents). Maximize
+ *    Σ_t 100·weight_t·z_t − Σ_k running cost·x_k − Σ_p (size + known vulnerabilities)·y_p
  *    subject to package clashes, the catalog's exclusions and the policy (required controls,
  *    minimum categories per tier, the size limit). When the policy cannot be met, HiGHS-based
  *    QuickXplain names the smallest set of policy rules that clash.
@@ -17,6 +18,7 @@ import type { Candidate, PackageUniverse } from '../../catalog/index.js';
 import type { Tier } from '../../risk/index.js';
 import { explainInfeasibility, MipModel, solveMip, type Variable } from '../mip/index.js';
 import { clashesWithin, resolve, type ResolveOptions, type RootRequest } from '../resolver/index.js';
+import { logResidual, removedShare, TANGENT_POINTS, tangentAt } from './layers.js';
 import { prohibitionOf } from './policy.js';
 import { DEFAULT_COST_WEIGHTS, type ControlOption, type CostWeights, type PlannedPackage, type RejectedControl, type SelectedControl, type SelectionDiagnostic, type SelectionInput, type SelectionResult } from './types.js';
 
@@ -74,15 +76,28 @@ export async function selectComponents(universe: PackageUniverse, input: Selecti
       model.atMost(`catalog: ${key} are alternatives`, [[1, x.get(c.id)!], [1, x.get(other)!]], 1, { role: 'background' });
     }
   }
-  // Coverage of each threat.
+  for (const c of input.controls) {
+    for (const other of c.requires ?? []) {
+      const xo = x.get(other);
+      if (xo !== undefined) model.atMost(`catalog: ${c.id} requires ${other}`, [[1, x.get(c.id)!], [-1, xo]], 0, { role: 'background' });
+      else model.atMost(`catalog: ${c.id} requires ${other}, which is not offered`, [[1, x.get(c.id)!]], 0, { role: 'background' });
+    }
+    if (c.mandatory !== undefined) model.atLeast(`catalog: ${c.id} is mandatory (${c.mandatory})`, [[1, x.get(c.id)!]], 1);
+  }
+  // The share of each threat the chosen layers remove.
   const z = new Map<string, Variable>();
   for (const threat of input.threats) {
     if (threat.weight <= 0) continue;
-    const terms = closures.filter((c) => (c.control.mitigates[threat.id] ?? 0) > 0).map((c) => [c.control.mitigates[threat.id]!, x.get(c.control.id)!] as const);
+    const terms = closures.filter((c) => (c.control.mitigates[threat.id] ?? 0) > 0).map((c) => [logResidual(c.control.mitigates[threat.id]!), x.get(c.control.id)!] as const);
     if (terms.length === 0) continue;
-    const zt = model.continuous(`coverage ${threat.id}`, 0, 1);
+    const lt = model.continuous(`log residual ${threat.id}`, -1e6, 0);
+    model.equal(`layers against ${threat.id}`, [[1, lt], ...terms.map(([l, v]) => [-l, v] as const)], 0, { role: 'background' });
+    const zt = model.continuous(`removed ${threat.id}`, 0, 1);
     z.set(threat.id, zt);
-    model.atMost(`coverage of ${threat.id}`, [[1, zt], ...terms.map(([s, v]) => [-s, v] as const)], 0, { role: 'background' });
+    TANGENT_POINTS.forEach((l0, i) => {
+      const [slope, intercept] = tangentAt(l0);
+      model.atMost(`removed ${threat.id}, tangent ${i}`, [[1, zt], [-slope, lt]], intercept, { role: 'background' });
+    });
   }
   // Policy.
   for (const id of input.policy.required ?? []) {
@@ -129,21 +144,29 @@ export async function selectComponents(universe: PackageUniverse, input: Selecti
   }));
 
   // Reports: what each chosen control buys, and why each other one is out.
-  const coverage = new Map<string, number>();
+  const layers = new Map<string, number[]>();
+  const removed = (t: string, extra: number[] = []) => removedShare([...(layers.get(t) ?? []), ...extra]);
+  // A package two chosen controls share is charged to the first of them, as the program pays it once.
+  const paid = new Set<Candidate>();
+  const chargeOnce = (packages: readonly Candidate[]) => packages.filter((p) => {
+    if (paid.has(p)) return false;
+    paid.add(p);
+    return true;
+  });
   const selected: SelectedControl[] = chosen.map((control) => {
     const closure = closures.find((c) => c.control === control)!;
     const benefit: Record<string, number> = {};
     for (const [t, s] of Object.entries(control.mitigates)) {
       const w = threatWeight.get(t) ?? 0;
-      const before = coverage.get(t) ?? 0;
-      const after = Math.min(1, before + s);
-      coverage.set(t, after);
+      const before = removed(t);
+      layers.set(t, [...(layers.get(t) ?? []), s]);
+      const after = removed(t);
       if (w > 0 && after > before) benefit[t] = round(weights.benefitScale * w * (after - before));
     }
-    const requiredBy = (input.policy.required ?? []).includes(control.id) ? 'policy: required' : undefined;
+    const requiredBy = (input.policy.required ?? []).includes(control.id) ? 'policy: required' : control.mandatory !== undefined ? `catalog: mandatory (${control.mandatory})` : undefined;
     return {
       id: control.id, category: control.category, title: control.title, packages: control.packages, benefit,
-      cost: round(runningCost(control) + (closure.added ?? []).reduce((n, p) => n + packageCost(p), 0)),
+      cost: round(runningCost(control) + chargeOnce(closure.added ?? []).reduce((n, p) => n + packageCost(p), 0)),
       addedPackages: closure.added?.length ?? 0, addedKiB: (closure.added ?? []).reduce((n, p) => n + p.package.installedSize, 0),
       nist: control.nist, ...(requiredBy !== undefined ? { requiredBy } : {}), ...(control.profile !== undefined ? { profile: control.profile } : {}),
     };
@@ -153,7 +176,7 @@ export async function selectComponents(universe: PackageUniverse, input: Selecti
     const blocker = chosen.find((k) => k.excludes.includes(c.control.id) || c.control.excludes.includes(k.id));
     if (blocker !== undefined) return { id: c.control.id, category: c.control.category, reason: 'excluded-by', detail: `${blocker.id} was chosen for ${c.control.category}, and the catalog lists them as alternatives` };
     let gain = 0;
-    for (const [t, s] of Object.entries(c.control.mitigates)) gain += weights.benefitScale * (threatWeight.get(t) ?? 0) * (Math.min(1, (coverage.get(t) ?? 0) + s) - (coverage.get(t) ?? 0));
+    for (const [t, s] of Object.entries(c.control.mitigates)) gain += weights.benefitScale * (threatWeight.get(t) ?? 0) * (removed(t, [s]) - removed(t));
     const chosenPackages = new Set(final.packages.map((p) => p.candidate));
     const cost = runningCost(c.control) + (c.added ?? []).filter((p) => !chosenPackages.has(p)).reduce((n, p) => n + packageCost(p), 0);
     return { id: c.control.id, category: c.control.category, reason: 'cost-over-benefit', detail: `would add ${round(gain)} points of risk-weighted mitigation for a cost of ${round(cost)} (${(c.added ?? []).length} packages, ${(((c.added ?? []).reduce((n, p) => n + p.package.installedSize, 0)) / 1024).toFixed(1)} MiB, RAM ${c.control.ram}, CPU ${c.control.cpu})` };

@@ -26,6 +26,10 @@ export interface ControlOption {
   readonly excludes: readonly string[];
   /** NIST SP 800-53 controls it implements, for the plan's report. */
   readonly nist: readonly string[];
+  /** Controls that must be chosen whenever this one is. */
+  readonly requires?: readonly string[];
+  /** Why the catalog makes it mandatory at this tier, if it does. */
+  readonly mandatory?: string;
   /** The configuration profile chosen for the tier, if any. */
   readonly profile?: { readonly name: string; readonly files: readonly PlannedFile[] };
 }
@@ -129,7 +133,7 @@ export interface SelectedControl {
 export interface RejectedControl {
   readonly id: string;
   readonly category: string;
-  readonly reason: 'cost-over-benefit' | 'prohibited' | 'uninstallable' | 'excluded-by' | 'conflicts' | 'size-limit';
+  readonly reason: 'cost-over-benefit' | 'prohibited' | 'uninstallable' | 'excluded-by' | 'not-offered';
   readonly detail: string;
 }
 

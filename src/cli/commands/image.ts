@@ -1,0 +1,107 @@
+/**
+ * `tessera image plan`: risk profile → component selection → a plan file the image builder
+ * consumes, with every reason. Nothing is written unless the whole plan is made.
+ */
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { CONTROLS_DIR, loadControlCatalog, planImage, type ImagePlan } from '../../app/index.js';
+import { DEBIAN_RELEASES } from '../../risk/index.js';
+import { PackageUniverse } from '../../catalog/index.js';
+import { checkSelectionPolicy, type SelectionPolicy } from '../../solver/index.js';
+import { UsageError } from '../errors.js';
+import { failWith, readText, writeFileAtomically } from '../inputs.js';
+import type { CliIO } from '../io.js';
+import { loadCatalog } from './catalog.js';
+import { formatIntelDiagnostics } from './intel.js';
+import { assessDeployment } from './risk.js';
+
+/** The repository root, for repository-relative profile paths in the plan. */
+const REPO = join(import.meta.dirname, '..', '..', '..');
+
+
+interface PlanOptions { app: string; env: string; vulns?: string; kev?: string; epss?: string; feeds: boolean; release: string; policy?: string; controls: string; output?: string; json?: boolean }
+
+const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
+
+export function formatPlan(plan: ImagePlan): string {
+  const out: string[] = [];
+  out.push(`${plan.app} on ${plan.env}: tier ${plan.risk.tier.toUpperCase()} (risk ${plan.risk.score}); plan ${plan.digest}`);
+  out.push(`${plan.totals.packages} packages, ${mib(plan.totals.installedKiB)} installed (${plan.totals.basePackages} for the app and essentials, ${plan.totals.securityPackages} for security controls)`);
+  out.push('', plan.controls.length === 0 ? 'security controls: none worth their cost at this tier' : 'security controls:');
+  for (const c of plan.controls) {
+    const gains = Object.entries(c.benefit).map(([t, v]) => `${t} +${v}`).join(', ');
+    out.push(`  ${c.id.padEnd(20)} ${c.category.padEnd(18)} ${gains || 'no threat weight'}; cost ${c.cost} (${c.addedPackages} packages, ${mib(c.addedKiB)})${c.requiredBy !== undefined ? `; ${c.requiredBy}` : ''}${c.profile !== undefined ? `; profile ${c.profile.name}` : ''}`);
+  }
+  out.push('', 'left out:');
+  for (const r of plan.rejected) out.push(`  ${r.id.padEnd(20)} ${r.reason.padEnd(18)} ${r.detail}`);
+  if (plan.upgrades.length > 0) {
+    out.push('', 'app packages upgraded from the deployed version:');
+    for (const u of plan.upgrades) out.push(`  ${u.name} ${u.deployed} → ${u.planned}${u.fixes.length > 0 ? ` (fixes ${u.fixes.join(', ')})` : ''}`);
+  }
+  if (plan.files.length > 0) out.push('', `configuration files: ${plan.files.length} (${[...new Set(plan.files.map((f) => f.control))].join(', ')})`);
+  out.push('', `objective: benefit ${plan.objective.benefit} − cost ${plan.objective.cost}; solved with ${plan.solver.variables} variables and ${plan.solver.constraints} constraints in ${plan.solver.milliseconds} ms`);
+  return out.join('\n') + '\n';
+}
+
+export function registerImage(program: Command, io: CliIO): void {
+  const image = program.command('image').description('risk-driven OS images: plan the components (the builder comes next)');
+  image.command('plan').description('choose an image\'s packages and security controls from the deployment\'s risk, as a plan file')
+    .requiredOption('--app <file>', 'application metadata (YAML or JSON), with its packages')
+    .requiredOption('--env <file>', 'deployment environment (YAML or JSON)')
+    .option('--policy <file>', 'image policy (YAML or JSON): required, prohibited, maxImageMiB, allowedSources, minimumCategories')
+    .option('--vulns <file>', 'vulnerabilities of packages (default: the imported tracker and OSV snapshots)')
+    .option('--release <codename>', 'the Debian release, for the tracker and OSV', 'bookworm')
+    .option('--kev <file>', 'a CISA KEV feed file (default: the current imported snapshot)')
+    .option('--epss <file>', 'a FIRST EPSS CSV (default: the current imported snapshot)')
+    .option('--no-feeds', 'do not use the imported feed snapshots')
+    .option('--controls <dir>', 'the security-control catalog (controls.yaml and profiles/)', CONTROLS_DIR)
+    .option('-o, --output <file>', 'write the plan (JSON) to this file')
+    .option('--json', 'print the plan as JSON')
+    .addHelpText('after', `
+The app's packages are resolved on the catalog (tessera catalog import) with the Essential set.
+Each security control the tier offers is resolved beside them; a mixed-integer program (HiGHS)
+then picks the controls whose risk-weighted benefit (threat weights from the risk engine × how
+much each control mitigates) outweighs their cost (running cost, RAM and CPU class, listening
+services, installed size of what they add, known vulnerabilities they carry), under the policy.
+When the policy cannot be met, the smallest set of clashing rules is printed and nothing is written.
+
+Examples:
+  $ tessera image plan --app examples/internal-reporting/app.yaml --env examples/internal-reporting/env.yaml
+  $ tessera image plan --app examples/public-payments/app.yaml --env examples/public-payments/env.yaml \\
+        --vulns examples/vulnerabilities.json --policy examples/image-policy.yaml -o plan.json`)
+    .action(async (opts: PlanOptions) => {
+      const json = opts.json === true;
+      if (DEBIAN_RELEASES[opts.release] === undefined) throw new UsageError(`unknown Debian release \`${opts.release}\``);
+      let policy: SelectionPolicy = {};
+      if (opts.policy !== undefined) {
+        let value: unknown;
+        try {
+          value = parseYaml(await readText(io, opts.policy, 'policy'), { maxAliasCount: 100 });
+        } catch (e) {
+          throw new UsageError(`${opts.policy}: not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+        }
+        const checked = checkSelectionPolicy(value);
+        if (!checked.ok) failWith(io, json, 'the policy has errors', checked.diagnostics, formatIntelDiagnostics(opts.policy, checked.diagnostics));
+        policy = checked.value;
+      }
+      if (!existsSync(join(opts.controls, 'controls.yaml'))) throw new UsageError(`no controls.yaml in \`${opts.controls}\``);
+      const controls = await loadControlCatalog(opts.controls);
+      if (!controls.ok) failWith(io, json, 'the control catalog has errors', controls.diagnostics, formatIntelDiagnostics(join(opts.controls, 'controls.yaml'), controls.diagnostics));
+      const { app, profile } = await assessDeployment(program, io, opts, json, opts.vulns ?? '<vulnerabilities>');
+      const dataDir = program.opts<{ dataDir: string }>().dataDir;
+      const { packages, source } = await loadCatalog(dataDir);
+      const universe = new PackageUniverse([{ name: `${source.codename}/${source.path.split('/')[0] ?? 'main'}`, priority: 500, packages }]);
+      if (!json && io.isTTY) io.stderr(`planning for tier ${profile.tier} over ${packages.length.toLocaleString('en-US')} packages ...\n`);
+      const profilesDir = relative(REPO, join(opts.controls, 'profiles')) || 'profiles';
+      const result = await planImage({ app, profile, universe, index: source, controls: controls.value.catalog, profilesDir, policy });
+      if (!result.ok) {
+        const text = result.diagnostics.map((d) => [`tessera: ${d.message}`, ...(d.clash ?? []).map((l) => `  - ${l}`), `  help: ${d.help}`].join('\n')).join('\n');
+        failWith(io, json, 'no plan', result.diagnostics, `${text}\nno plan written`);
+      }
+      const text = JSON.stringify(result.plan, null, 2) + '\n';
+      if (opts.output !== undefined) await writeFileAtomically(opts.output, text);
+      io.stdout(json ? text : formatPlan(result.plan) + (opts.output !== undefined ? `plan written to ${opts.output}\n` : ''));
+    });
+}
