@@ -47,6 +47,7 @@ Examples:
   deb.command('resolve').description('the install set for some packages, as apt would choose it, with why each is there')
     .argument('<packages...>', 'package names, or name=version to pin a version')
     .option('--recommends', 'also install Recommends when they can be installed (apt\'s default; off here as in images)')
+    .option('--suggests', 'also install Suggests when they can be installed (after Recommends)')
     .option('--essential', 'also install every Essential package (what a new root filesystem needs)')
     .option('--arch <arch>', 'the native architecture', 'amd64')
     .option('--json', 'print {ok, packages: [{name, version, architecture, source, installedSize, size, filename, sha256, why}], stats} or the diagnostics')
@@ -61,12 +62,12 @@ Examples:
   $ tessera deb resolve nginx python3
   $ tessera deb resolve openssl=3.0.20-1~deb12u2 curl --json
   $ tessera deb resolve postfix exim4          # clash: both are mail transport agents`)
-    .action(async (specs: string[], opts: { recommends?: boolean; essential?: boolean; arch: string; json?: boolean }) => {
+    .action(async (specs: string[], opts: { recommends?: boolean; suggests?: boolean; essential?: boolean; arch: string; json?: boolean }) => {
       const json = opts.json === true;
       const { packages, source } = await loadCatalog(program.opts<{ dataDir: string }>().dataDir);
       const universe = new PackageUniverse([{ name: `${source.codename}/${source.path.split('/')[0] ?? 'main'}`, priority: 500, packages }]);
       const started = performance.now();
-      const result = resolve(universe, specs.map(parseRootSpec), { architecture: opts.arch, recommends: opts.recommends === true, essential: opts.essential === true });
+      const result = resolve(universe, specs.map(parseRootSpec), { architecture: opts.arch, recommends: opts.recommends === true, suggests: opts.suggests === true, essential: opts.essential === true });
       const ms = performance.now() - started;
       if (!result.ok) {
         const text = result.diagnostics.map((d) => [`tessera: ${d.message}`, ...(d.clash ?? []).map((line) => `  - ${line}`), `  help: ${d.help}`].join('\n')).join('\n');

@@ -25,6 +25,8 @@ export interface ProblemOptions {
   readonly architecture: string;
   /** Install Recommends when they can be (soft: never the reason a resolution fails). */
   readonly recommends: boolean;
+  /** Install Suggests too when they can be (soft, after Recommends; apt never does by default). */
+  readonly suggests?: boolean;
   /** Also install every Essential: yes package, as a new system image needs. */
   readonly essential: boolean;
   /** Candidates that must not be installed, with why (policy prohibitions). */
@@ -125,6 +127,9 @@ export function buildProblem(universe: PackageUniverse, roots: readonly RootRequ
     }
     if (options.recommends) {
       for (const group of c.package.recommends) goals.push({ literals: groupCandidates(matcher, group).map(variable) });
+    }
+    if (options.suggests === true) {
+      for (const group of c.package.suggests) goals.push({ literals: groupCandidates(matcher, group).map(variable) });
     }
     goalsOf[v] = goals;
   }

@@ -61,6 +61,9 @@ describe('resolve: apt\'s choices', () => {
     const r = resolve(u, [{ name: 'app' }], { recommends: true });
     expect(names(r)).toEqual(['app=1', 'extra=1']);
     expect(r.ok && r.packages.find((p) => p.name === 'extra')?.why).toMatchObject({ field: 'Recommends', of: 'app' });
+    const withSuggests = universeOf(['Package: app\nSuggests: docs | nothing-here', 'Package: docs']);
+    expect(names(resolve(withSuggests, [{ name: 'app' }]))).toEqual(['app=1']);
+    expect(names(resolve(withSuggests, [{ name: 'app' }], { suggests: true }))).toEqual(['app=1', 'docs=1']);
   });
 });
 

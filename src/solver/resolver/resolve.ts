@@ -16,7 +16,7 @@ export type ResolveOptions = Partial<ProblemOptions>;
 export type Why =
   | { readonly kind: 'root' }
   | { readonly kind: 'essential' }
-  | { readonly kind: 'depends'; readonly of: string; readonly field: 'Depends' | 'Pre-Depends' | 'Recommends'; readonly relation: string };
+  | { readonly kind: 'depends'; readonly of: string; readonly field: 'Depends' | 'Pre-Depends' | 'Recommends' | 'Suggests'; readonly relation: string };
 
 export interface ResolvedPackage {
   readonly candidate: Candidate;
@@ -105,7 +105,11 @@ function explainInstallSet(problem: ResolutionProblem, roots: readonly RootReque
   if (opts.essential) for (const c of installed) if (c.package.essential) reach(c, { kind: 'essential' });
   for (let i = 0; i < queue.length; i++) {
     const c = queue[i]!;
-    const fields = [['Pre-Depends', c.package.preDepends], ['Depends', c.package.depends], ...(opts.recommends ? [['Recommends', c.package.recommends] as const] : [])] as const;
+    const fields = [
+      ['Pre-Depends', c.package.preDepends], ['Depends', c.package.depends],
+      ...(opts.recommends ? [['Recommends', c.package.recommends] as const] : []),
+      ...(opts.suggests === true ? [['Suggests', c.package.suggests] as const] : []),
+    ] as const;
     for (const [field, groups] of fields) {
       for (const group of groups) {
         for (const r of group) {
