@@ -7,15 +7,13 @@ import type { Predicate } from './predicates.js';
 import type { PrincipalMatch } from './principal.js';
 import type { RequestContext } from './request-context.js';
 
-/** Does the statement apply (its Action already matched)? Principal, resource, then conditions. */
-export function applies(s: CompiledStatement, ctx: RequestContext, hasBoundary: boolean, indexed = false): boolean {
+/**
+ * Does the statement apply (its Action already matched)? Principal, resource, then conditions.
+ * `resourceMatches`: the resource index has already found that its Resource matches.
+ */
+export function applies(s: CompiledStatement, ctx: RequestContext, hasBoundary: boolean, resourceMatches = false): boolean {
   if (s.principal !== undefined && principalOf(s, ctx, hasBoundary) === undefined) return false;
-  if (indexed && s.headVariant >= 0) {
-    // Found through the resource index: the service and resource prefix match; the ARN head and,
-    // for an exact resource field, its length are what is left.
-    if (ctx.headId(s.headVariant) !== s.headId) return false;
-    if (s.exactFieldLength >= 0 && (ctx.resourceFields?.[5] as string).length !== s.exactFieldLength) return false;
-  } else if (!ctx.check(s.resource)) return false;
+  if (!resourceMatches && !ctx.check(s.resource)) return false;
   const conditions = s.conditions;
   for (let i = 0; i < conditions.length; i++) if (!ctx.check(conditions[i] as Predicate)) return false;
   return true;

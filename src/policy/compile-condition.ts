@@ -17,7 +17,12 @@ export type CompiledCondition = (ctx: RequestContext) => boolean;
 /** A policy value: parsed once, or a template resolved per request. */
 type PolicyValue = { readonly static: true; readonly parsed: unknown } | { readonly static: false; readonly template: Template };
 
-export function compileCondition(clause: ConditionClause, variablesEnabled: boolean, diagnostics: Diagnostic[], path: string): CompiledCondition {
+/** Where parsed request values are memoized per request (the authorizer's PredicateTable). */
+export interface ValueSlots {
+  valueSlot(key: string): number;
+}
+
+export function compileCondition(clause: ConditionClause, variablesEnabled: boolean, diagnostics: Diagnostic[], path: string, slots?: ValueSlots): CompiledCondition {
   const op = conditionOperator(clause.baseOperator);
   if (op === undefined) return () => false; // the parser reported it; such statements are never compiled
   const keyLower = clause.key.toLowerCase();
@@ -46,15 +51,12 @@ export function compileCondition(clause: ConditionClause, variablesEnabled: bool
   const whenMissing = clause.setOperator === 'ForAnyValue' ? false : clause.ifExists || clause.setOperator === 'ForAllValues' ? true : negated;
   const set = clause.setOperator;
   const spelled = clause.key;
-  // Request values of plain string operators need no parsing; the others are parsed once per request.
-  const cacheKey = op.requestKind === 'string' ? undefined : `${op.requestKind}\u0000${keyLower}`;
+  // Request values of plain string operators need no parsing; the others are parsed once per
+  // request (-1: no memo, parse on every evaluation).
+  const parses = op.requestKind !== 'string';
+  const slot = parses && slots !== undefined ? slots.valueSlot(`${op.requestKind}\u0000${keyLower}`) : -1;
   const parse = op.parseRequest;
   const test = op.test;
-  const anyMatch = (r: unknown, pvs: readonly unknown[]): boolean => {
-    if (r === undefined) return false;
-    for (let i = 0; i < pvs.length; i++) if (test(r, pvs[i])) return true;
-    return false;
-  };
   return (ctx) => {
     const raw = ctx.lookup(spelled, keyLower);
     if (raw === undefined) {
@@ -62,24 +64,31 @@ export function compileCondition(clause: ConditionClause, variablesEnabled: bool
       if (!allStatic) policyValues(ctx); // reports the keys of unresolvable variables in the values
       return whenMissing;
     }
-    const pvs = policyValues(ctx);
+    const pvs = allStatic ? staticParsed : policyValues(ctx);
     if (typeof raw === 'string') {
-      const r = cacheKey === undefined ? raw : ctx.parsedOne(cacheKey, raw, parse);
+      const r = parses ? ctx.parsedOne(slot, raw, parse) : raw;
       // One request value: every form (plain, ForAllValues, ForAnyValue) reduces to the same test.
-      return anyMatch(r, pvs) !== negated;
+      return anyMatch(test, r, pvs) !== negated;
     }
-    const rvs = cacheKey === undefined ? raw : ctx.parsedMany(cacheKey, raw, parse);
+    const rvs = parses ? ctx.parsedMany(slot, raw, parse) : raw;
     if (set === 'ForAllValues') {
-      for (const r of rvs) if (anyMatch(r, pvs) === negated) return false;
+      for (const r of rvs) if (anyMatch(test, r, pvs) === negated) return false;
       return true;
     }
     if (set === 'ForAnyValue') {
-      for (const r of rvs) if (anyMatch(r, pvs) !== negated) return true;
+      for (const r of rvs) if (anyMatch(test, r, pvs) !== negated) return true;
       return false;
     }
-    for (const r of rvs) if (anyMatch(r, pvs)) return !negated;
+    for (const r of rvs) if (anyMatch(test, r, pvs)) return !negated;
     return negated;
   };
+}
+
+/** Does the request value (undefined: it did not parse) match any policy value? */
+function anyMatch(test: (r: unknown, p: unknown) => boolean, r: unknown, pvs: readonly unknown[]): boolean {
+  if (r === undefined) return false;
+  for (let i = 0; i < pvs.length; i++) if (test(r, pvs[i])) return true;
+  return false;
 }
 
 /** Values with policy variables: resolved per request, parsed results cached by resolved text. */

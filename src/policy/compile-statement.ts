@@ -4,7 +4,7 @@
  * condition predicates. Value problems found on the way (malformed ARNs, CIDRs, dates, variables)
  * become diagnostics; a value that does not parse matches nothing.
  */
-import { compileFieldPattern, fieldPatternMatches, patternHead, type FieldPattern } from './arn-fields.js';
+import { compileFieldPattern, type FieldPattern } from './arn-fields.js';
 import { arnProblem, compileArnPattern } from './arn.js';
 import type { PatternList, PolicyDocument, Statement } from './ast.js';
 import { compileCondition } from './compile-condition.js';
@@ -13,6 +13,7 @@ import type { StatementRef } from './decision.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { compileGlob, tokenizeGlob, type Glob, type GlobToken } from './glob.js';
 import { compilePrincipal, type CompiledPrincipal } from './principal.js';
+import { resourceKeysOf, type ResourceKey } from './resource-keys.js';
 import type { RequestContext } from './request-context.js';
 import { parseTemplate, resolveTemplate, staticTokens, type Template } from './variables.js';
 
@@ -22,12 +23,6 @@ export interface ActionMatcher {
   readonly exact: readonly string[];
   /** Lower-cased wildcard patterns. */
   readonly wildcards: readonly { readonly pattern: string; readonly glob: Glob }[];
-}
-
-/** Where a resource pattern can match: its ARN service field and the literal prefix of its resource field. */
-export interface ResourceKey {
-  readonly service: string;
-  readonly prefix: string;
 }
 
 export interface CompiledStatement {
@@ -42,18 +37,9 @@ export interface CompiledStatement {
   /** The condition clauses, in document order (each shared across the set). */
   readonly conditions: readonly Predicate[];
   /** Where the Resource patterns can match, for the resource index; undefined means anywhere. */
-  readonly resourceKeys: readonly ResourceKey[] | undefined;
-  /** Scratch for the resource index: the request that last visited it (see StatementSet). */
-  readonly visit: { stamp: number };
-  /**
-   * For a statement with one simple Resource pattern, what remains to check once the resource
-   * index has matched its service field and resource prefix (see statement-set.ts): the ARN head
-   * as an interned signature id of a variant (-1: not applicable, use `resource`), and for an
-   * exact resource field its length (-1: any length).
-   */
-  readonly headVariant: number;
-  readonly headId: number;
-  readonly exactFieldLength: number;
+  readonly resourceKeys: readonly ResourceKey<CompiledStatement>[] | undefined;
+  /** Scratch for the resource index: the stamp of the request that last visited it (see StatementSet). */
+  lastVisit: number;
 }
 
 const ACTION = /^([a-zA-Z0-9-*?]+):([a-zA-Z0-9*?_-]+)$/;
@@ -71,7 +57,7 @@ export function compileStatement(doc: PolicyDocument, s: Statement, ref: Stateme
       : table.intern(`R${list.negated ? '!' : ''}${vars ? 'v' : ''}\u0000${list.patterns.map((p) => p.value).join('\u0000')}`, (ds) => compileResources(list, vars, `${path}.${list.negated ? 'NotResource' : 'Resource'}`, ds), diagnostics);
   if (s.principal !== undefined) checkPrincipalValues(s, path, diagnostics);
   const conditions = s.conditions.map((c) =>
-    table.intern(`C${vars ? 'v' : ''}\u0000${c.operator}\u0000${c.key}\u0000${c.values.map((v) => v.value).join('\u0000')}`, (ds) => compileCondition(c, vars, ds, `${path}.Condition.${c.operator}.${c.key}`), diagnostics),
+    table.intern(`C${vars ? 'v' : ''}\u0000${c.operator}\u0000${c.key}\u0000${c.values.map((v) => v.value).join('\u0000')}`, (ds) => compileCondition(c, vars, ds, `${path}.Condition.${c.operator}.${c.key}`, table), diagnostics),
   );
   const matchesAction = (a: string): boolean => {
     let hit = action.exact.includes(a);
@@ -80,24 +66,12 @@ export function compileStatement(doc: PolicyDocument, s: Statement, ref: Stateme
   };
   const compiled: { -readonly [K in keyof CompiledStatement]: CompiledStatement[K] } = {
     ref, statement: s, effect: s.effect, action, matchesAction, resource, conditions,
-    resourceKeys: resourceKeysOf(s.resource, doc.variablesEnabled),
-    visit: { stamp: 0 },
-    ...residualOf(list, vars, table),
+    resourceKeys: undefined,
+    lastVisit: 0,
   };
+  compiled.resourceKeys = resourceKeysOf(compiled, list, vars, table);
   if (s.principal !== undefined) compiled.principal = compilePrincipal(s.principal);
   return compiled;
-}
-
-/** The residual check of a lone field-wise Resource pattern with a literal service (see CompiledStatement). */
-function residualOf(list: PatternList | undefined, variables: boolean, table: PredicateTable): { headVariant: number; headId: number; exactFieldLength: number } {
-  const none = { headVariant: -1, headId: -1, exactFieldLength: -1 };
-  if (list === undefined || list.negated || list.patterns.length !== 1) return none;
-  const { template } = parseTemplate(list.patterns[0]?.value ?? '', variables);
-  if (template.hasVariables) return none;
-  const p = compileFieldPattern(staticTokens(template));
-  const head = p === undefined ? undefined : patternHead(p);
-  if (p === undefined || head === undefined || p.head[1].kind !== 'exact') return none;
-  return { headVariant: head.variant, headId: table.headId(head.signature, true), exactFieldLength: p.resource.kind === 'exact' ? p.resource.value.length : -1 };
 }
 
 function compileActions(list: PatternList, path: string, diagnostics: Diagnostic[]): ActionMatcher {
@@ -157,10 +131,7 @@ function specializedMatcher(negated: boolean, exact: readonly string[], patterns
   if (!negated && templates.length === 0 && globs.length === 0) {
     const only = fieldPatterns[0];
     if (exact.length === 0 && fieldPatterns.length === 1 && only !== undefined) {
-      return (ctx) => {
-        const f = ctx.resourceFields;
-        return f !== undefined && fieldPatternMatches(only, f);
-      };
+      return (ctx) => ctx.resourceArn?.matches(only) === true;
     }
     const lit = exact[0];
     if (exact.length === 1 && fieldPatterns.length === 0 && lit !== undefined) return (ctx) => ctx.request.resource === lit;
@@ -178,8 +149,8 @@ function specializedMatcher(negated: boolean, exact: readonly string[], patterns
     }
     if (!hit) hit = exactSet !== undefined ? exactSet.has(resource) : exact.includes(resource);
     if (!hit && fieldPatterns.length > 0) {
-      const f = ctx.resourceFields;
-      if (f !== undefined) for (const fp of fieldPatterns) if (fieldPatternMatches(fp, f)) { hit = true; break; }
+      const arn = ctx.resourceArn;
+      if (arn !== undefined) for (const fp of fieldPatterns) if (arn.matches(fp)) { hit = true; break; }
     }
     if (!hit) for (const g of globs) if (g.test(resource)) { hit = true; break; }
     return hit !== negated;
@@ -213,43 +184,4 @@ function checkPrincipalValues(s: Statement, path: string, diagnostics: Diagnosti
       diagnostics.push(diagnostic('policy/invalid-principal', `\`${v}\` is not a service principal`, 'service principals look like `lambda.amazonaws.com`', at));
     }
   }
-}
-
-/** The index keys of a Resource list (see statement-set.ts); undefined when a pattern can match anywhere. */
-function resourceKeysOf(list: PatternList | undefined, variables: boolean): ResourceKey[] | undefined {
-  if (list === undefined || list.negated) return undefined;
-  const keys: ResourceKey[] = [];
-  for (const p of list.patterns) {
-    const { template } = parseTemplate(p.value, variables);
-    // Variables are resolved for every visited statement (their missing keys are reported even
-    // when the resource does not match), so such statements are visited for every request.
-    if (template.hasVariables) return undefined;
-    // Field-wise patterns index by their literal service and resource-field prefix, whatever
-    // wildcards the region or account hold (the residual check in compileStatement relies on it).
-    const fp = compileFieldPattern(staticTokens(template));
-    if (fp !== undefined) {
-      const service = fp.head[1];
-      if (service.kind !== 'exact') return undefined;
-      keys.push({ service: service.value, prefix: fp.resource.kind === 'any' ? '' : fp.resource.value });
-      continue;
-    }
-    // Otherwise: the literal text before the first wildcard.
-    let literal = '';
-    for (const part of template.parts) {
-      if (part.kind !== 'text') break;
-      literal += part.text;
-    }
-    if (!literal.startsWith('arn:')) return undefined;
-    const fields: number[] = [];
-    for (let at = literal.indexOf(':'); at >= 0 && fields.length < 5; at = literal.indexOf(':', at + 1)) fields.push(at);
-    // The service field (third) must be literal: it ends before the literal text does.
-    const serviceStart = (fields[1] ?? -1) + 1;
-    const serviceEnd = fields[2];
-    if (serviceEnd === undefined || serviceStart === 0) return undefined;
-    const service = literal.slice(serviceStart, serviceEnd);
-    // The resource field's literal prefix: empty when a wildcard comes before the fifth colon.
-    const prefix = fields.length === 5 ? literal.slice((fields[4] ?? 0) + 1) : '';
-    keys.push({ service, prefix });
-  }
-  return keys;
 }

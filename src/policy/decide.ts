@@ -47,7 +47,7 @@ export interface DecisionStep {
 /** Evaluates every candidate of a set; returns the refs of those that apply, in document order. */
 function applying(set: StatementSet, ctx: RequestContext, hasBoundary: boolean, skipOrgPolicies = false): StatementRef[] {
   const out = set.collect(ctx, hasBoundary, skipOrgPolicies);
-  if (out.length > 1) out.sort(compareRefs);
+  sortRefs(out);
   return out;
 }
 
@@ -57,16 +57,27 @@ function compareRefs(a: StatementRef, b: StatementRef): number {
   return TYPE_ORDER[a.policyType] - TYPE_ORDER[b.policyType] || (a.level ?? 0) - (b.level ?? 0) || a.policyIndex - b.policyIndex || a.statementIndex - b.statementIndex;
 }
 
+/** Sorts refs into document order in place; candidates mostly come in order, and then nothing is copied. */
+function sortRefs(refs: StatementRef[]): StatementRef[] {
+  for (let i = 1; i < refs.length; i++) {
+    if (compareRefs(refs[i - 1] as StatementRef, refs[i] as StatementRef) > 0) return refs.sort(compareRefs);
+  }
+  return refs;
+}
+
+/** What a set without resource-based policies grants (shared: never modified). */
+const NO_GRANT: { readonly match: PrincipalMatch | undefined; readonly refs: readonly StatementRef[] } = { match: undefined, refs: [] };
+
 /** The resource-based Allow statements that apply, and the strongest way one of them names the caller. */
 function resourceGrants(set: StatementSet, ctx: RequestContext, hasBoundary: boolean): { match: PrincipalMatch | undefined; refs: StatementRef[] } {
   let match: PrincipalMatch | undefined;
   const refs: StatementRef[] = [];
-  set.forEachCandidate(ctx, (s, indexed) => {
-    if (!applies(s, ctx, hasBoundary, indexed)) return;
+  set.forEachCandidate(ctx, (s, resourceMatches) => {
+    if (!applies(s, ctx, hasBoundary, resourceMatches)) return;
     match = strongerMatch(match, principalOf(s, ctx, hasBoundary));
     refs.push(s.ref);
   });
-  if (refs.length > 1) refs.sort(compareRefs);
+  sortRefs(refs);
   return { match, refs };
 }
 
@@ -93,7 +104,8 @@ export function decide(plan: ActionPlan, shape: SetShape, ctx: RequestContext, s
   if (denies.length > 0) return finish(ctx, out, 'ExplicitDeny', denies, undefined, `explicitly denied by ${describeRef(denies[0])}`);
 
   // 2–3. Organization policies: every level must allow (not for service-linked roles or services).
-  const granted: StatementRef[] = [];
+  // Their grants are collected only when a set has such policies (most have none).
+  let granted: StatementRef[] | undefined;
   for (const type of ORG_TYPES) {
     const levels = plan[type];
     if (levels.length === 0) continue;
@@ -104,14 +116,14 @@ export function decide(plan: ActionPlan, shape: SetShape, ctx: RequestContext, s
     for (let level = 0; level < levels.length; level++) {
       const hits = applying(levels[level] as StatementSet, ctx, hasBoundary);
       if (hits.length === 0) return implicitDeny(ctx, out, steps, type, `no ${type.toUpperCase()} at level ${level} allows \`${action}\``, level);
-      granted.push(...hits);
+      (granted ??= []).push(...hits);
       steps?.push({ step: type, level, outcome: 'allow', note: `level ${level} allows`, statements: hits });
     }
   }
 
   // 4–5. Every Allow of the resource-based, identity-based, boundary and session policies is
   // evaluated, then combined by AWS's rules for same-account and cross-account requests.
-  const grant = shape.hasResource ? resourceGrants(plan.resource, ctx, hasBoundary) : { match: undefined, refs: [] };
+  const grant = shape.hasResource ? resourceGrants(plan.resource, ctx, hasBoundary) : NO_GRANT;
   if (shape.hasResource) {
     steps?.push({ step: 'resource', outcome: grant.match !== undefined ? 'allow' : 'no-allow', note: grant.match !== undefined ? `allows (the caller named ${MATCH_WORDS[grant.match]})` : 'no statement allows', statements: grant.refs });
   }
@@ -130,35 +142,38 @@ export function decide(plan: ActionPlan, shape: SetShape, ctx: RequestContext, s
     if (hasBoundary && !root) steps.push({ step: 'boundary', outcome: boundaryAllows ? 'allow' : 'no-allow', note: boundaryAllows ? 'allows' : 'no statement allows', statements: boundary });
     if ((shape.hasSession || caller.kind === 'federated-user') && !root) steps.push({ step: 'session', outcome: sessionAllows ? 'allow' : 'no-allow', note: sessionAllows ? 'allows' : 'no statement allows', statements: session });
   }
-  const denyBoundary = () => implicitDeny(ctx, out, undefined, 'boundary', `the permissions boundary does not allow \`${action}\``);
-  const denySession = () =>
-    implicitDeny(ctx, out, undefined, 'session', shape.hasSession ? `the session policy does not allow \`${action}\`` : 'a federated user session has only the permissions its session policy grants, and it has none');
-
   if (crossAccount) {
     // The resource's account and the caller's account must both allow it.
     if (grant.match === undefined) {
       return implicitDeny(ctx, out, undefined, 'resource', shape.hasResource ? `the resource-based policy of account ${resourceAccount} does not allow \`${action}\` for this caller` : `cross-account access to account ${resourceAccount} needs a resource-based policy that allows it`);
     }
     if (!identityAllows) return implicitDeny(ctx, out, undefined, 'identity', `no identity-based policy allows \`${action}\` (cross-account access needs both sides)`);
-    if (!boundaryAllows) return denyBoundary();
-    if (!sessionAllows) return denySession();
-    granted.push(...identity, ...boundary, ...session, ...grant.refs);
-    return finish(ctx, out, 'Allow', granted.sort(compareRefs), undefined, `allowed by ${describeRef(identity[0] ?? grant.refs[0])} and the resource-based policy of account ${resourceAccount}`);
+    if (!boundaryAllows) return denyBoundary(ctx, out);
+    if (!sessionAllows) return denySession(ctx, out, shape);
+    const all = [...(granted ?? []), ...identity, ...boundary, ...session, ...grant.refs];
+    return finish(ctx, out, 'Allow', sortRefs(all), undefined, `allowed by ${describeRef(identity[0] ?? grant.refs[0])} and the resource-based policy of account ${resourceAccount}`);
   }
   if (grant.match === 'direct') {
-    granted.push(...grant.refs);
-    return finish(ctx, out, 'Allow', granted, undefined, `allowed by ${describeRef(grant.refs[0])}, which names the caller directly`);
+    return finish(ctx, out, 'Allow', [...(granted ?? []), ...grant.refs], undefined, `allowed by ${describeRef(grant.refs[0])}, which names the caller directly`);
   }
   if (!identityAllows && grant.match !== 'role') return implicitDeny(ctx, out, undefined, 'identity', `no identity-based policy allows \`${action}\``);
-  if (!boundaryAllows) return denyBoundary();
-  if (!sessionAllows) return denySession();
-  granted.push(...(identity.length > 0 ? identity : grant.refs), ...boundary, ...session);
+  if (!boundaryAllows) return denyBoundary(ctx, out);
+  if (!sessionAllows) return denySession(ctx, out, shape);
   const lead = identity[0] ?? grant.refs[0];
-  return finish(ctx, out, 'Allow', granted, undefined, lead === undefined ? 'allowed: the account root user has every identity-based permission' : `allowed by ${describeRef(lead)}`);
+  return finish(ctx, out, 'Allow', [...(granted ?? []), ...(identity.length > 0 ? identity : grant.refs), ...boundary, ...session], undefined, lead === undefined ? 'allowed: the account root user has every identity-based permission' : `allowed by ${describeRef(lead)}`);
 }
 
 const ORG_TYPES = ['rcp', 'scp'] as const;
 const MATCH_WORDS: Record<PrincipalMatch, string> = { direct: 'directly', role: 'by its role', account: 'by its account' };
+
+function denyBoundary(ctx: RequestContext, out: Outcome): Decision {
+  return implicitDeny(ctx, out, undefined, 'boundary', `the permissions boundary does not allow \`${ctx.request.action}\``);
+}
+
+function denySession(ctx: RequestContext, out: Outcome, shape: SetShape): Decision {
+  const reason = shape.hasSession ? `the session policy does not allow \`${ctx.request.action}\`` : 'a federated user session has only the permissions its session policy grants, and it has none';
+  return implicitDeny(ctx, out, undefined, 'session', reason);
+}
 
 function implicitDeny(ctx: RequestContext, out: Outcome, steps: DecisionStep[] | undefined, policyType: PolicyType, reason: string, level?: number): Decision {
   steps?.push(level === undefined ? { step: policyType, outcome: 'no-allow', note: reason, statements: [] } : { step: policyType, level, outcome: 'no-allow', note: reason, statements: [] });

@@ -7,9 +7,10 @@
  * policy as in the request is read straight from the request object; only other spellings build
  * the lower-cased key map.
  */
-import { headSignature, splitArn } from './arn-fields.js';
+import { splitArn, type ResourceArn } from './arn-fields.js';
 import { accountOf } from './arn.js';
 import { parseCaller, type Caller } from './principal.js';
+import type { HeadField, HeadFieldIds } from './resource-keys.js';
 import type { AuthorizationRequest, ContextValue } from './request.js';
 
 /** Callers parsed once per principal string, shared across requests (bounded). */
@@ -34,9 +35,12 @@ export interface Predicate {
 }
 
 /** What the request needs of the authorizer's predicate table (implemented in predicates.ts). */
-export interface PredicateMemo {
+export interface PredicateMemo extends HeadFieldIds {
   check(p: Predicate, ctx: RequestContext): boolean;
-  headId(signature: string, add: boolean): number;
+  /** `parse(raw)`, computed at most once per request for one slot and one raw value. */
+  parsedOne<R>(slot: number, ctx: RequestContext, raw: string, parse: (raw: string) => R | undefined): R | undefined;
+  /** `raw.map(parse)`, likewise. */
+  parsedMany<R>(slot: number, ctx: RequestContext, raw: readonly string[], parse: (raw: string) => R | undefined): readonly (R | undefined)[];
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -47,10 +51,13 @@ export class RequestContext {
   private actionLowerCache: string | undefined;
   private callerCache: Caller | undefined;
   private names: string[] | undefined;
-  private parsed: Map<string, unknown> | undefined;
   private missing: string[] | undefined;
-  private resourceFieldsCache: string[] | undefined | null = null;
-  /** Distinguishes this request for the resource index's once-per-request visits. */
+  private arn: ResourceArn | undefined | null = null;
+  /** Interned ids of the resource ARN's partition, region and account; -3 until looked up. */
+  private partitionId = -3;
+  private regionId = -3;
+  private accountId = -3;
+  /** Distinguishes this request in the authorizer's memos and the resource index's visits. */
   readonly visitStamp = ++stamps;
 
   constructor(
@@ -63,20 +70,6 @@ export class RequestContext {
 
   get actionLower(): string {
     return (this.actionLowerCache ??= this.request.action.toLowerCase());
-  }
-
-  private headIds: number[] | undefined;
-
-  /** The interned id of the resource ARN's head signature in a variant (-1: no pattern has it). */
-  headId(variant: number): number {
-    const ids = (this.headIds ??= [-2, -2, -2, -2, -2, -2, -2, -2]);
-    let id = ids[variant] as number;
-    if (id === -2) {
-      const f = this.resourceFields;
-      id = f === undefined || this.predicates === undefined ? -1 : this.predicates.headId(headSignature(f[1] as string, f[3] as string, f[4] as string, variant), false);
-      ids[variant] = id;
-    }
-    return id;
   }
 
   /** Evaluates a shared predicate, at most once for this request when the authorizer memoizes. */
@@ -96,10 +89,29 @@ export class RequestContext {
     return this.request.resourceAccount ?? this.principalAccount ?? accountOf(this.request.resource);
   }
 
-  /** The resource ARN's six fields (the sixth keeps its colons); undefined when it is not an ARN. */
-  get resourceFields(): readonly string[] | undefined {
-    if (this.resourceFieldsCache === null) this.resourceFieldsCache = splitArn(this.request.resource);
-    return this.resourceFieldsCache;
+  /** The resource ARN's field positions, found on first use; undefined when it is not an ARN. */
+  get resourceArn(): ResourceArn | undefined {
+    if (this.arn === null) this.arn = splitArn(this.request.resource);
+    return this.arn;
+  }
+
+  /**
+   * The interned id of one of the resource ARN's head fields (-2 when no pattern requires its
+   * value). Only for requests the resource index has found to be ARNs.
+   */
+  headFieldId(field: HeadField): number {
+    switch (field) {
+      case 0:
+        return this.partitionId !== -3 ? this.partitionId : (this.partitionId = this.internedHead(0, (this.resourceArn as ResourceArn).partition));
+      case 1:
+        return this.regionId !== -3 ? this.regionId : (this.regionId = this.internedHead(1, (this.resourceArn as ResourceArn).region));
+      default:
+        return this.accountId !== -3 ? this.accountId : (this.accountId = this.internedHead(2, (this.resourceArn as ResourceArn).account));
+    }
+  }
+
+  private internedHead(field: HeadField, value: string): number {
+    return this.predicates === undefined ? -2 : this.predicates.headFieldId(field, value, false);
   }
 
   /**
@@ -140,24 +152,17 @@ export class RequestContext {
     return v === undefined || typeof v === 'string' ? v : null;
   }
 
-  /** A request value parsed by `parse`, cached under `cacheKey` (kind and key, precomputed). */
-  parsedOne<R>(cacheKey: string, raw: string, parse: (raw: string) => R | undefined): R | undefined {
-    const cache = (this.parsed ??= new Map());
-    if (cache.has(cacheKey)) return cache.get(cacheKey) as R | undefined;
-    const out = parse(raw);
-    cache.set(cacheKey, out);
-    return out;
+  /**
+   * A request value parsed by `parse`. `slot` (from the authorizer's table, -1 for none) names the
+   * operator kind and key, so that the statements consulting the same key parse it once.
+   */
+  parsedOne<R>(slot: number, raw: string, parse: (raw: string) => R | undefined): R | undefined {
+    return this.predicates === undefined || slot < 0 ? parse(raw) : this.predicates.parsedOne(slot, this, raw, parse);
   }
 
-  /** Every value of a multi-valued key parsed by `parse`, cached under `cacheKey`. */
-  parsedMany<R>(cacheKey: string, raw: readonly string[], parse: (raw: string) => R | undefined): readonly (R | undefined)[] {
-    const cache = (this.parsed ??= new Map());
-    let out = cache.get(cacheKey) as readonly (R | undefined)[] | undefined;
-    if (out === undefined) {
-      out = raw.map(parse);
-      cache.set(cacheKey, out);
-    }
-    return out;
+  /** Every value of a multi-valued key parsed by `parse`, likewise. */
+  parsedMany<R>(slot: number, raw: readonly string[], parse: (raw: string) => R | undefined): readonly (R | undefined)[] {
+    return this.predicates === undefined || slot < 0 ? raw.map(parse) : this.predicates.parsedMany(slot, this, raw, parse);
   }
 
   /** Records a key a statement needed and the request lacked (spelled as in the policy). */
