@@ -51,7 +51,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
   const { release } = await readVerifiedRelease(join(debian, 'bookworm', 'InRelease'), join(debian, 'debian-archive-keyring.gpg'));
   const read = await readPackagesIndex(join(debian, 'bookworm', 'main-binary-amd64-Packages.xz'), release, 'main/binary-amd64/Packages');
   const universe = new PackageUniverse([{ name: 'bookworm/main', priority: 500, packages: read.packages }]);
-  const index = { codename: 'bookworm', path: 'main/binary-amd64/Packages', sha256: read.sha256 };
+  const sources = [{ label: 'bookworm/main', priority: 500, codename: 'bookworm', path: 'main/binary-amd64/Packages', sha256: read.sha256 }];
   const controls = must(await loadControlCatalog(join(ROOT, 'data', 'security-controls')), 'controls').catalog;
   const policy: SelectionPolicy = must(checkSelectionPolicy(await yaml(join(ROOT, 'examples', 'image-policy.yaml'))), 'policy');
 
@@ -68,7 +68,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
     let last: ImagePlan | undefined;
     for (let k = 0; k < runs + 3; k++) {
       const t = performance.now();
-      const r = await planImage({ app: c.app, profile: c.profile, universe, index, controls, profilesDir: 'data/security-controls/profiles', policy: c.policy });
+      const r = await planImage({ app: c.app, profile: c.profile, universe, sources, controls, profilesDir: 'data/security-controls/profiles', policy: c.policy });
       const ms = performance.now() - t;
       if (!r.ok) throw new Error(`${c.label}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
       if (k >= 3) {

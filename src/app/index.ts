@@ -2,6 +2,6 @@
 export { diffSnapshots, importFeed, loadIntel } from './intel.js';
 export type { ImportResult } from './intel.js';
 export { canonicalJson, controlOptions, planDigest, planImage, PLAN_FORMAT } from './plan.js';
-export type { ImagePlan, PlanInputs } from './plan.js';
+export type { ImagePlan, PlanInputs, PlanSource } from './plan.js';
 export { CONTROLS_DIR, loadControlCatalog } from './controls.js';
 export type { LoadedControlCatalog } from './controls.js';

@@ -6,7 +6,7 @@
  * provenance statement can name exactly what was decided.
  */
 import { createHash } from 'node:crypto';
-import { compareVersions, type CacheSource, type Candidate, type PackageUniverse } from '../catalog/index.js';
+import { compareVersions, type Candidate, type PackageUniverse } from '../catalog/index.js';
 import { mitigationAt, profileAt, type ControlCatalog } from '../controls/index.js';
 import type { AppProfile, RiskProfile, Tier } from '../risk/index.js';
 import { selectComponents, type ControlOption, type RejectedControl, type Selection, type SelectionDiagnostic, type SelectionPolicy } from '../solver/index.js';
@@ -18,7 +18,8 @@ export interface ImagePlan {
   readonly app: string;
   readonly env: string;
   readonly risk: { readonly score: number; readonly tier: Tier; readonly tierReason: string; readonly threats: RiskProfile['threats']; readonly intel: RiskProfile['intel'] };
-  readonly index: CacheSource;
+  /** The signed indexes the packages come from. */
+  readonly sources: readonly PlanSource[];
   readonly policy: SelectionPolicy;
   readonly packages: Selection['packages'];
   readonly controls: Selection['controls'];
@@ -34,11 +35,20 @@ export interface ImagePlan {
   readonly digest: string;
 }
 
+export interface PlanSource {
+  readonly label: string;
+  readonly priority: number;
+  readonly codename: string;
+  readonly path: string;
+  /** SHA-256 of the uncompressed index, as the signed release lists it. */
+  readonly sha256: string;
+}
+
 export interface PlanInputs {
   readonly app: AppProfile;
   readonly profile: RiskProfile;
   readonly universe: PackageUniverse;
-  readonly index: CacheSource;
+  readonly sources: readonly PlanSource[];
   readonly controls: ControlCatalog;
   /** Where the profile files live, for the plan's `source` paths (repository-relative). */
   readonly profilesDir: string;
@@ -101,7 +111,7 @@ export async function planImage(inputs: PlanInputs): Promise<{ ok: true; plan: I
     app: profile.app,
     env: profile.env,
     risk: { score: profile.score, tier: profile.tier, tierReason: profile.tierReason, threats: profile.threats, intel: profile.intel },
-    index: inputs.index,
+    sources: inputs.sources,
     policy: inputs.policy,
     packages: s.packages,
     controls: s.controls,

@@ -29,7 +29,7 @@ describe.skipIf(!ready)('tessera catalog (real bookworm index)', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain(`tessera: ${altered}: bad signature: the signature does not match the content`);
     expect(r.err).toContain('nothing imported');
-    expect(existsSync(join(dir, 'catalog', 'index.json'))).toBe(false);
+    expect(existsSync(join(dir, 'catalog', 'sources.json'))).toBe(false);
     expect((await tessera(['catalog', 'show', 'bash'])).err).toMatch(/no package index imported yet/);
   });
 
@@ -63,4 +63,15 @@ describe.skipIf(!ready)('tessera catalog (real bookworm index)', () => {
     expect(unknown.code).toBe(1);
     expect((JSON.parse(unknown.err) as { diagnostics: { message: string }[] }).diagnostics.map((d) => d.message)).toEqual(['no package `no-such-package` in the catalog', expect.stringMatching(/^`bash` has no version 0\.1 \(available: 5\.2\.15/)]);
   });
+
+  it('keeps several sources, the higher priority credited with a package both have', async () => {
+    const bad = await tessera(['catalog', 'import', '--index', index as string, '--release', inRelease as string, '--keyring', keyring as string, '--label', 'Not A Label']);
+    expect([bad.code, bad.err]).toEqual([2, 'tessera: --label `Not A Label` is not suite/component (lower case)\n']);
+    const r = await tessera(['catalog', 'import', '--index', index as string, '--release', inRelease as string, '--keyring', keyring as string, '--label', 'bookworm-pinned/main', '--priority', '990', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ label: 'bookworm-pinned/main', priority: 990, sources: ['bookworm-pinned/main', 'bookworm/main'] });
+    expect((await tessera(['catalog', 'show', 'bash'])).out).toContain('; from bookworm-pinned/main');
+    const curl = JSON.parse((await tessera(['deb', 'resolve', 'curl', '--json'])).out) as { packages: { name: string; source: string }[] };
+    expect(new Set(curl.packages.map((p) => p.source))).toEqual(new Set(['bookworm-pinned/main']));
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 /** `tessera deb vercmp|resolve`: dpkg's version order, and apt-compatible dependency resolution. */
 import type { Command } from 'commander';
-import { compareParsedVersions, PackageUniverse, parseVersion } from '../../catalog/index.js';
+import { compareParsedVersions, parseVersion } from '../../catalog/index.js';
 import { parseRootSpec, resolve, type Resolution, type Why } from '../../solver/index.js';
 import { failWith } from '../inputs.js';
 import type { CliIO } from '../io.js';
@@ -64,8 +64,7 @@ Examples:
   $ tessera deb resolve postfix exim4          # clash: both are mail transport agents`)
     .action(async (specs: string[], opts: { recommends?: boolean; suggests?: boolean; essential?: boolean; arch: string; json?: boolean }) => {
       const json = opts.json === true;
-      const { packages, source } = await loadCatalog(program.opts<{ dataDir: string }>().dataDir);
-      const universe = new PackageUniverse([{ name: `${source.codename}/${source.path.split('/')[0] ?? 'main'}`, priority: 500, packages }]);
+      const { universe } = await loadCatalog(program.opts<{ dataDir: string }>().dataDir);
       const started = performance.now();
       const result = resolve(universe, specs.map(parseRootSpec), { architecture: opts.arch, recommends: opts.recommends === true, suggests: opts.suggests === true, essential: opts.essential === true });
       const ms = performance.now() - started;

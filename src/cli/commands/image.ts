@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { CONTROLS_DIR, loadControlCatalog, planImage, type ImagePlan } from '../../app/index.js';
 import { DEBIAN_RELEASES } from '../../risk/index.js';
-import { PackageUniverse } from '../../catalog/index.js';
 import { checkSelectionPolicy, type SelectionPolicy } from '../../solver/index.js';
 import { UsageError } from '../errors.js';
 import { failWith, readText, writeFileAtomically } from '../inputs.js';
@@ -91,11 +90,10 @@ Examples:
       if (!controls.ok) failWith(io, json, 'the control catalog has errors', controls.diagnostics, formatIntelDiagnostics(join(opts.controls, 'controls.yaml'), controls.diagnostics));
       const { app, profile } = await assessDeployment(program, io, opts, json, opts.vulns ?? '<vulnerabilities>');
       const dataDir = program.opts<{ dataDir: string }>().dataDir;
-      const { packages, source } = await loadCatalog(dataDir);
-      const universe = new PackageUniverse([{ name: `${source.codename}/${source.path.split('/')[0] ?? 'main'}`, priority: 500, packages }]);
-      if (!json && io.isTTY) io.stderr(`planning for tier ${profile.tier} over ${packages.length.toLocaleString('en-US')} packages ...\n`);
+      const { universe, sources, packages } = await loadCatalog(dataDir);
+      if (!json && io.isTTY) io.stderr(`planning for tier ${profile.tier} over ${packages.length.toLocaleString('en-US')} packages from ${sources.map((s) => s.label).join(', ')} ...\n`);
       const profilesDir = relative(REPO, join(opts.controls, 'profiles')) || 'profiles';
-      const result = await planImage({ app, profile, universe, index: source, controls: controls.value.catalog, profilesDir, policy });
+      const result = await planImage({ app, profile, universe, sources: sources.map(({ label, priority, codename, path, sha256 }) => ({ label, priority, codename, path, sha256 })), controls: controls.value.catalog, profilesDir, policy });
       if (!result.ok) {
         const text = result.diagnostics.map((d) => [`tessera: ${d.message}`, ...(d.clash ?? []).map((l) => `  - ${l}`), `  help: ${d.help}`].join('\n')).join('\n');
         failWith(io, json, 'no plan', result.diagnostics, `${text}\nno plan written`);
