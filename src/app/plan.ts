@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { compareVersions, type Candidate, type PackageUniverse } from '../catalog/index.js';
 import { mitigationAt, profileAt, type ControlCatalog } from '../controls/index.js';
-import type { AppProfile, RiskProfile, Tier } from '../risk/index.js';
+import { scoreCvss } from '../intel/index.js';
+import { packageVulnerabilities, type AppProfile, type PackageFeeds, type RiskProfile, type Tier } from '../risk/index.js';
 import { selectComponents, type ControlOption, type RejectedControl, type Selection, type SelectionDiagnostic, type SelectionPolicy } from '../solver/index.js';
 
 export const PLAN_FORMAT = 'tessera-plan/1';
@@ -53,6 +54,10 @@ export interface PlanInputs {
   /** Where the profile files live, for the plan's `source` paths (repository-relative). */
   readonly profilesDir: string;
   readonly policy: SelectionPolicy;
+  /** The Debian tracker and OSV snapshots, to price the vulnerabilities of packages controls add. */
+  readonly feeds?: PackageFeeds;
+  /** The Debian release those feeds are read for. */
+  readonly release?: string;
 }
 
 /** The controls the tier offers, as options for the selection engine. */
@@ -78,11 +83,32 @@ export function controlOptions(catalog: ControlCatalog, tier: Tier, profilesDir:
   return { options, notOffered };
 }
 
-/** Open vulnerabilities of a package version: CVSS/10 summed over those not fixed in it. */
-function openVulnerabilities(profile: RiskProfile): (c: Candidate) => number {
-  const byPackage = new Map<string, RiskProfile['vulnerabilities'][number][]>();
-  for (const v of profile.vulnerabilities) byPackage.set(v.package, [...(byPackage.get(v.package) ?? []), v]);
-  return (c) => (byPackage.get(c.package.name) ?? []).filter((v) => v.fixedVersion === null || compareVersions(c.package.version, v.fixedVersion) < 0).reduce((n, v) => n + (v.cvss?.environmental ?? 5) / 10, 0);
+/**
+ * Open vulnerabilities of a package version, CVSS/10 summed (0.5 when no vector is known): the
+ * risk profile's for the app's own packages, and the tracker/OSV feeds' for what controls add.
+ */
+function openVulnerabilities(profile: RiskProfile, feeds: PackageFeeds | undefined, release: string): (c: Candidate) => number {
+  const assessed = new Map<string, RiskProfile['vulnerabilities'][number][]>();
+  for (const v of profile.vulnerabilities) assessed.set(v.package, [...(assessed.get(v.package) ?? []), v]);
+  const memo = new Map<Candidate, number>();
+  return (c) => {
+    let total = memo.get(c);
+    if (total !== undefined) return total;
+    const known = assessed.get(c.package.name);
+    if (known !== undefined) {
+      total = known.filter((v) => v.fixedVersion === null || compareVersions(c.package.version, v.fixedVersion) < 0).reduce((n, v) => n + (v.cvss?.environmental ?? 5) / 10, 0);
+    } else if (feeds !== undefined && (feeds.tracker !== undefined || feeds.osv !== undefined)) {
+      const found = packageVulnerabilities([{ name: c.package.name, source: c.package.source, version: c.package.version }], feeds, release).vulnerabilities;
+      total = found.reduce((n, v) => {
+        const scored = v.cvss !== undefined ? scoreCvss(v.cvss) : undefined;
+        return n + (scored?.ok === true ? scored.value.base / 10 : 0.5);
+      }, 0);
+    } else {
+      total = 0;
+    }
+    memo.set(c, total);
+    return total;
+  };
 }
 
 export async function planImage(inputs: PlanInputs): Promise<{ ok: true; plan: ImagePlan } | { ok: false; diagnostics: readonly SelectionDiagnostic[] }> {
@@ -95,7 +121,7 @@ export async function planImage(inputs: PlanInputs): Promise<{ ok: true; plan: I
     controls: options,
     policy: inputs.policy,
     essential: true,
-    knownVulnerabilities: openVulnerabilities(profile),
+    knownVulnerabilities: openVulnerabilities(profile, inputs.feeds, inputs.release ?? 'bookworm'),
   });
   if (!result.ok) return result;
   const s = result.selection;

@@ -88,12 +88,12 @@ Examples:
       if (!existsSync(join(opts.controls, 'controls.yaml'))) throw new UsageError(`no controls.yaml in \`${opts.controls}\``);
       const controls = await loadControlCatalog(opts.controls);
       if (!controls.ok) failWith(io, json, 'the control catalog has errors', controls.diagnostics, formatIntelDiagnostics(join(opts.controls, 'controls.yaml'), controls.diagnostics));
-      const { app, profile } = await assessDeployment(program, io, opts, json, opts.vulns ?? '<vulnerabilities>');
+      const { app, profile, feeds } = await assessDeployment(program, io, opts, json, opts.vulns ?? '<vulnerabilities>');
       const dataDir = program.opts<{ dataDir: string }>().dataDir;
       const { universe, sources, packages } = await loadCatalog(dataDir);
       if (!json && io.isTTY) io.stderr(`planning for tier ${profile.tier} over ${packages.length.toLocaleString('en-US')} packages from ${sources.map((s) => s.label).join(', ')} ...\n`);
       const profilesDir = relative(REPO, join(opts.controls, 'profiles')) || 'profiles';
-      const result = await planImage({ app, profile, universe, sources: sources.map(({ label, priority, codename, path, sha256 }) => ({ label, priority, codename, path, sha256 })), controls: controls.value.catalog, profilesDir, policy });
+      const result = await planImage({ app, profile, universe, sources: sources.map(({ label, priority, codename, path, sha256 }) => ({ label, priority, codename, path, sha256 })), controls: controls.value.catalog, profilesDir, policy, feeds, release: opts.release });
       if (!result.ok) {
         const text = result.diagnostics.map((d) => [`tessera: ${d.message}`, ...(d.clash ?? []).map((l) => `  - ${l}`), `  help: ${d.help}`].join('\n')).join('\n');
         failWith(io, json, 'no plan', result.diagnostics, `${text}\nno plan written`);

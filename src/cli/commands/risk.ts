@@ -68,7 +68,7 @@ export type DeploymentOptions = Omit<AssessOptions, 'json' | 'top'>;
  * files, gather vulnerabilities (a file, or the imported tracker and OSV snapshots) and the
  * threat feeds, and assess. Problems go to stderr (or fail the command, for errors).
  */
-export async function assessDeployment(program: Command, io: CliIO, opts: DeploymentOptions, json: boolean, vulnsLabel: string): Promise<{ app: AppProfile; env: EnvProfile; profile: RiskProfile }> {
+export async function assessDeployment(program: Command, io: CliIO, opts: DeploymentOptions, json: boolean, vulnsLabel: string): Promise<{ app: AppProfile; env: EnvProfile; profile: RiskProfile; feeds: PackageFeeds }> {
   const app = accept(io, json, opts.app, 'the app file', checkApp(await readDocument(io, opts.app, 'app', json)));
   const env = accept(io, json, opts.env, 'the env file', checkEnv(await readDocument(io, opts.env, 'env', json)));
   if (DEBIAN_RELEASES[opts.release] === undefined) throw new UsageError(`unknown Debian release \`${opts.release}\`: use one of ${Object.keys(DEBIAN_RELEASES).join(', ')}`);
@@ -99,7 +99,7 @@ export async function assessDeployment(program: Command, io: CliIO, opts: Deploy
   }
   const { profile, diagnostics } = assessRisk({ app, env, vulnerabilities, intel });
   if (diagnostics.length > 0 && !json) io.stderr(formatIntelDiagnostics(vulnsLabel, diagnostics));
-  return { app, env, profile };
+  return { app, env, profile, feeds: { ...(intel.tracker ? { tracker: intel.tracker } : {}), ...(intel.osv ? { osv: intel.osv } : {}) } };
 }
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));

@@ -54,6 +54,12 @@ describe('selectComponents', () => {
     expect(r.selection.controls[0]?.benefit).toEqual({ 'lateral-movement': 48, 'brute-force': 24 });
   });
 
+  it('charges the known vulnerabilities of the packages a control adds', async () => {
+    const r = await selectComponents(universe, input({ tier: 'high', threats: threats(0.8), knownVulnerabilities: (c) => (c.package.name === 'fw-a' ? 9.8 : 0) }));
+    expect(r.ok && r.selection.controls.map((c) => c.id)).toEqual(['fw-b', 'ids']);
+    expect(r.ok && r.selection.rejected.find((c) => c.id === 'fw-a')).toMatchObject({ reason: 'excluded-by' });
+  });
+
   it('meets required controls and tier minimums, and names the clashing rules when the policy cannot be met', async () => {
     const required = await selectComponents(universe, input({ policy: { required: ['scanner'], minimumCategories: { low: ['firewall'] } } }));
     expect(required.ok && required.selection.controls.map((c) => [c.id, c.requiredBy])).toEqual([['fw-a', undefined], ['scanner', 'policy: required']]);
