@@ -1,0 +1,86 @@
+/**
+ * Layers from real Debian 12 packages, checked against GNU tar: the layer lists exactly the
+ * packages' entries (as dpkg-deb extracts them) mapped to merged-/usr, in path order, with one
+ * mtime; GNU tar extracts it; two builds are byte-identical; nothing is left beside the layer.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { debianPackages, fsysTarfile, REAL_DEBS, tarListing, type OracleEntry } from '../../../test/support/debs.js';
+import { mergedUsr, writeLayer } from '../index.js';
+
+const EPOCH = 1_700_000_000; // 2023-11-14 22:13:20 UTC
+let debs: string[] | undefined;
+let work = '';
+beforeAll(() => {
+  debs = debianPackages(REAL_DEBS);
+  work = mkdtempSync(join(tmpdir(), 'tessera-layer-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** What the layer should hold: every package's entries, normalized and mapped, first one wins. */
+function expectedEntries(files: string[]): OracleEntry[] {
+  const out = new Map<string, OracleEntry>();
+  const norm = (p: string) => mergedUsr(p.replace(/^\.\//, '').replace(/\/$/, ''));
+  for (const deb of files) {
+    for (const e of tarListing(fsysTarfile(deb))) {
+      const path = norm(e.path);
+      if (path === '' || out.has(path)) continue;
+      out.set(path, { ...e, path, linkname: e.type === 'hardlink' ? norm(e.linkname) : e.linkname });
+    }
+  }
+  for (const d of ['bin', 'lib', 'lib64', 'sbin']) out.set(d, { path: d, type: 'symlink', mode: 0o777, uid: 0, gid: 0, size: 0, linkname: `usr/${d}` });
+  return [...out.values()].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+}
+
+describe('writing layers from real .debs', () => {
+  it('holds exactly the packages\' entries, merged-/usr, sorted, with one mtime', async () => {
+    if (debs === undefined) return;
+    const target = join(work, 'a', 'layer.tar');
+    spawnSync('mkdir', ['-p', join(work, 'a')]);
+    const r = await writeLayer({ debs, target, sourceDateEpoch: EPOCH, mergedUsrLinks: true });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(readdirSync(join(work, 'a'))).toEqual(['layer.tar']);
+    const bytes = readFileSync(target);
+    expect(r.size).toBe(bytes.length);
+    expect(r.digest).toBe(`sha256:${createHash('sha256').update(bytes).digest('hex')}`);
+
+    const listed = tarListing(null, target);
+    const actual = listed.map((e) => ({ ...e, path: e.path.replace(/\/$/, '') }));
+    expect(actual.map((e) => e.path)).toEqual(actual.map((e) => e.path).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    const expected = expectedEntries(debs);
+    expect(actual).toEqual(expected);
+    expect(r.entries).toBe(expected.length);
+    console.log(`layer of ${debs.length} packages: ${expected.length} entries as GNU tar lists them, ${r.size} bytes`);
+    expect(actual.some((e) => e.type === 'hardlink')).toBe(true);
+    expect(actual.filter((e) => /^(bin|sbin|lib|lib64)\//.test(e.path))).toEqual([]);
+
+    const times = spawnSync('tar', ['-tv', '--full-time', '-f', target], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } }).stdout.trim().split('\n');
+    expect(times.every((l) => l.includes(' 2023-11-14 22:13:20 '))).toBe(true);
+
+    const root = join(work, 'extract');
+    spawnSync('mkdir', ['-p', root]);
+    const x = spawnSync('tar', ['-xf', target, '-C', root], { encoding: 'utf8' });
+    expect(x.stderr).toBe('');
+    expect(readlinkSync(join(root, 'bin'))).toBe('usr/bin');
+    expect(statSync(join(root, 'bin', 'bash')).size).toBe(expected.find((e) => e.path === 'usr/bin/bash')?.size);
+    expect(statSync(join(root, 'usr/bin/perl')).ino).toBe(statSync(join(root, 'usr/bin/perl5.36.0')).ino);
+  });
+
+  it('is byte-identical across builds', async () => {
+    if (debs === undefined) return;
+    const digests: string[] = [];
+    for (const name of ['b', 'c']) {
+      spawnSync('mkdir', ['-p', join(work, name)]);
+      const r = await writeLayer({ debs, target: join(work, name, 'layer.tar'), sourceDateEpoch: 0, mergedUsrLinks: true });
+      if (r.ok) digests.push(r.digest);
+    }
+    expect(digests).toHaveLength(2);
+    expect(digests[0]).toBe(digests[1]);
+    expect(readFileSync(join(work, 'b', 'layer.tar')).equals(readFileSync(join(work, 'c', 'layer.tar')))).toBe(true);
+  });
+});
