@@ -68,6 +68,8 @@ describe('selectComponents', () => {
     expect(clash.ok ? [] : clash.diagnostics[0]?.clash).toEqual(['policy: fw-b — fw-b is prohibited by policy (`fw-*`)', 'policy: fw-b is required']);
     const tooSmall = await selectComponents(universe, input({ policy: { required: ['scanner'], maxImageMiB: 20 } }));
     expect(tooSmall.ok ? [] : tooSmall.diagnostics[0]?.clash).toEqual(['policy: scanner is required', 'policy: the image is at most 20 MiB installed (the app alone is 11.7 MiB)']);
+    const unknown = await selectComponents(universe, input({ policy: { required: ['no-such-control'] } }));
+    expect(unknown.ok ? [] : unknown.diagnostics.map((d) => d.message)).toEqual(['the policy requires `no-such-control`, which is not among the controls offered at the low tier']);
     const appProhibited = await selectComponents(universe, input({ policy: { prohibited: ['libc*'] } }));
     expect(appProhibited.ok ? undefined : appProhibited.diagnostics[0]?.code).toBe('select/app-unresolvable');
   });

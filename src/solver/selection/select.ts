@@ -41,6 +41,11 @@ export async function selectComponents(universe: PackageUniverse, input: Selecti
   if (!base.ok) {
     return { ok: false, diagnostics: base.diagnostics.map((d) => ({ code: 'select/app-unresolvable', severity: 'error', message: `the app's packages cannot be installed: ${d.message}`, help: d.help, ...(d.clash !== undefined ? { clash: d.clash } : {}) })) };
   }
+  const offered = new Set(input.controls.map((c) => c.id));
+  const unavailable = (input.policy.required ?? []).filter((id) => !offered.has(id));
+  if (unavailable.length > 0) {
+    return { ok: false, diagnostics: unavailable.map((id) => ({ code: 'select/infeasible', severity: 'error', message: `the policy requires \`${id}\`, which is not among the controls offered at the ${input.tier} tier`, help: 'check the control id in data/security-controls/controls.yaml and the tiers that offer it, or drop it from `required`' })) };
+  }
   const baseSet = new Set(base.packages.map((p) => p.candidate));
   const closures = input.controls.map((control) => closureOf(universe, input.app, control, baseSet, options));
 
@@ -65,7 +70,7 @@ export async function selectComponents(universe: PackageUniverse, input: Selecti
   }
   // Packages that clash, and controls the catalog says exclude each other.
   for (const clash of clashesWithin(universe, [...y.keys()])) {
-    model.atMost(`clash: ${clash.because}`, [[1, y.get(clash.a)!], [1, y.get(clash.b)!]], 1, { role: 'background' });
+    model.atMost(`clash: ${clash.because} (${clash.b.package.name} ${clash.b.package.version})`, [[1, y.get(clash.a)!], [1, y.get(clash.b)!]], 1, { role: 'background' });
   }
   const excluded = new Set<string>();
   for (const c of input.controls) {
