@@ -30,7 +30,9 @@ export type ImageDiagnosticCode =
   | 'image/fifo'
   | 'image/oversized-member'
   | 'image/duplicate-path'
-  | 'image/checksum-mismatch';
+  | 'image/checksum-mismatch'
+  | 'image/duplicate-package'
+  | 'image/bad-file';
 
 export interface ImageDiagnostic {
   readonly code: ImageDiagnosticCode;
@@ -70,6 +72,8 @@ const HELP: Record<ImageDiagnosticCode, string> = {
   'image/oversized-member': 'the member is larger than the configured limit (`maxMemberSize`)',
   'image/duplicate-path': 'two entries claim the same path; only identical directories and symlinks may repeat',
   'image/checksum-mismatch': 'the content differs from the package\'s own md5sums; the package is corrupt or was altered',
+  'image/duplicate-package': 'each package may appear once in an image (its status.d entry is keyed by name); drop the duplicate .deb',
+  'image/bad-file': 'a declared file needs a relative or absolute path without `..` or NUL, a mode up to 0o7777, and must not take a path the builder writes as a directory',
 };
 
 export function imageDiagnostic(code: ImageDiagnosticCode, deb: string, member: string | null, message: string): ImageDiagnostic {

@@ -1,6 +1,7 @@
 /**
- * The image builder's public surface (an adapter: it reads .deb files and writes layer tars).
- * This first part reads Debian packages and turns them into safe, deterministic layer tars.
+ * The image builder's public surface (an adapter: it reads .deb files and writes layer tars and OCI images).
+ * It reads Debian packages, turns them into safe, deterministic layer tars and assembles those
+ * (with a declarative top layer) into an OCI image layout and an oci-archive.
  */
 export { imageDiagnostic } from './diagnostics.js';
 export type { ImageDiagnostic, ImageDiagnosticCode } from './diagnostics.js';
@@ -13,3 +14,12 @@ export type { CheckResult, LayerEntry, LayerEntryType, SafetyOptions } from './l
 export { mergedUsr, MERGED_USR_DIRS, normalizePath, symlinkStaysInside } from './layer/paths.js';
 export { writeLayer } from './layer/write-layer.js';
 export type { WriteLayerOptions, WriteLayerResult } from './layer/write-layer.js';
+export { stableJson } from './oci/json.js';
+export { GZIP_SETTINGS, imageConfig, MEDIA_TYPES, REF_NAME_ANNOTATION, writeOciLayout } from './oci/layout.js';
+export type { ImageConfigInput, LayerInfo, LayoutLayer, LayoutResult, WriteLayoutOptions } from './oci/layout.js';
+export { writeOciArchive } from './oci/archive.js';
+export type { WriteArchiveOptions } from './oci/archive.js';
+export { CA_BUNDLE, CA_CERTIFICATES_DIR, caEntries, declarativeEntries, DECLARED_FILES, filesLayerTar, GROUP, md5sumsText, NONROOT_ID, PASSWD, statusStanza, writeFilesLayer } from './rootfs/files.js';
+export type { CaCertificate, DeclarativeInput, DeclaredFile, RootfsEntry } from './rootfs/files.js';
+export { buildImage, LAYER_GROUPS, PLAN_DIGEST_LABEL, RISK_TIER_LABEL } from './build.js';
+export type { BuildImageConfig, BuildImageOptions, BuildImageResult, LayerGroup } from './build.js';

@@ -1,0 +1,208 @@
+/**
+ * An OCI image layout directory (image-spec v1.1 `image-layout.md`): `oci-layout`, `index.json` and
+ * `blobs/sha256/<hex>` holding the gzip-compressed layers, the image config and the manifest.
+ *
+ * Reproducible by construction: layers are compressed by Node's bundled zlib at fixed settings
+ * (the gzip header carries no name and mtime 0; its OS byte is pinned to 3, Unix), the JSON
+ * documents are written with sorted keys (`stableJson`) and every time is SOURCE_DATE_EPOCH. So the
+ * same layer tars and config give the same digests on any machine running the same zlib; the
+ * diff_ids (digests of the uncompressed tars) do not depend on zlib at all.
+ *
+ * Everything is written into a temporary directory beside `output`, which is renamed into place
+ * at the end: `output` either does not exist or holds a complete layout.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, mkdir, mkdtemp, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { constants, createGzip, type ZlibOptions } from 'node:zlib';
+import { stableJson } from './json.js';
+
+export const MEDIA_TYPES = {
+  index: 'application/vnd.oci.image.index.v1+json',
+  manifest: 'application/vnd.oci.image.manifest.v1+json',
+  config: 'application/vnd.oci.image.config.v1+json',
+  layerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+} as const;
+
+/** The annotation umoci and skopeo read a tag from (`oci:<dir>:<tag>`). */
+export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
+
+/** Fixed compression settings: part of what makes a layer digest reproducible. */
+export const GZIP_SETTINGS: Readonly<ZlibOptions> = Object.freeze({
+  level: 6,
+  memLevel: 8,
+  windowBits: 15,
+  strategy: constants.Z_DEFAULT_STRATEGY,
+  chunk: 1 << 16,
+});
+
+/** Byte 9 of a gzip member (RFC 1952): the OS that wrote it; zlib sets it per platform. */
+const GZIP_OS_OFFSET = 9;
+const GZIP_OS_UNIX = 3;
+
+export interface LayoutLayer {
+  /** An uncompressed layer tar. */
+  readonly tar: string;
+  /** The history entry's `created_by`. */
+  readonly createdBy: string;
+}
+
+export interface ImageConfigInput {
+  /** `user`, `uid`, `user:group` or `uid:gid`. */
+  readonly user: string;
+  /** Written as `KEY=value`, sorted by key. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly entrypoint?: readonly string[];
+  readonly cmd?: readonly string[];
+  readonly workingDir?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface WriteLayoutOptions {
+  /** In order, lowest first. */
+  readonly layers: readonly LayoutLayer[];
+  readonly config: ImageConfigInput;
+  /** The image's `created` time and every history entry's, in seconds. */
+  readonly sourceDateEpoch: number;
+  /** The layout directory to create; it must not exist. */
+  readonly output: string;
+  /** The tag in index.json (`org.opencontainers.image.ref.name`); default `latest`. */
+  readonly refName?: string;
+  /** Default `amd64`. */
+  readonly architecture?: string;
+}
+
+export interface LayerInfo {
+  /** Digest of the compressed blob (what the manifest names). */
+  readonly digest: string;
+  /** Digest of the uncompressed tar (the config's `rootfs.diff_ids`). */
+  readonly diffId: string;
+  /** Compressed size in bytes. */
+  readonly size: number;
+  readonly uncompressedSize: number;
+}
+
+export interface LayoutResult {
+  /** The manifest's digest: the image's identity. */
+  readonly digest: string;
+  readonly manifestSize: number;
+  readonly configDigest: string;
+  readonly layers: readonly LayerInfo[];
+}
+
+const sha256 = (bytes: Uint8Array | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+const blobPath = (root: string, digest: string) => join(root, 'blobs', 'sha256', digest.slice('sha256:'.length));
+
+/** Compresses one layer tar into the blob directory, hashing both sides on the way through. */
+async function addLayer(root: string, tar: string, n: number): Promise<LayerInfo> {
+  const tmp = join(root, 'blobs', 'sha256', `.layer-${n}`);
+  const diff = createHash('sha256');
+  const blob = createHash('sha256');
+  let uncompressedSize = 0;
+  let size = 0;
+  const out = await open(tmp, 'wx');
+  try {
+    await pipeline(
+      createReadStream(tar, { highWaterMark: 1 << 20 }),
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          diff.update(chunk);
+          uncompressedSize += chunk.length;
+          yield chunk;
+        }
+      },
+      createGzip(GZIP_SETTINGS),
+      async (source: AsyncIterable<Buffer>) => {
+        for await (const chunk of source) {
+          if (size <= GZIP_OS_OFFSET && size + chunk.length > GZIP_OS_OFFSET) chunk[GZIP_OS_OFFSET - size] = GZIP_OS_UNIX;
+          blob.update(chunk);
+          size += chunk.length;
+          await out.write(chunk);
+        }
+      },
+    );
+    await out.sync();
+  } finally {
+    await out.close();
+  }
+  const digest = `sha256:${blob.digest('hex')}`;
+  await rename(tmp, blobPath(root, digest));
+  return { digest, diffId: `sha256:${diff.digest('hex')}`, size, uncompressedSize };
+}
+
+async function addJson(root: string, value: unknown): Promise<{ digest: string; size: number }> {
+  const bytes = Buffer.from(stableJson(value), 'utf8');
+  const digest = sha256(bytes);
+  await writeFile(blobPath(root, digest), bytes);
+  return { digest, size: bytes.length };
+}
+
+/** The image config (image-spec `config.md`) for the given layers. */
+export function imageConfig(options: Pick<WriteLayoutOptions, 'config' | 'sourceDateEpoch' | 'architecture' | 'layers'>, diffIds: readonly string[]): object {
+  const created = new Date(options.sourceDateEpoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
+  const c = options.config;
+  const env = c.env === undefined ? undefined : Object.keys(c.env).sort().map((k) => `${k}=${(c.env as Record<string, string>)[k]}`);
+  return {
+    created,
+    architecture: options.architecture ?? 'amd64',
+    os: 'linux',
+    config: {
+      User: c.user,
+      Env: env,
+      Entrypoint: c.entrypoint,
+      Cmd: c.cmd,
+      WorkingDir: c.workingDir,
+      Labels: c.labels,
+    },
+    rootfs: { type: 'layers', diff_ids: diffIds },
+    history: options.layers.map((l) => ({ created, created_by: l.createdBy })),
+  };
+}
+
+function checkEpoch(epoch: number): void {
+  if (!Number.isSafeInteger(epoch) || epoch < 0 || epoch >= 8 ** 11) throw new RangeError(`SOURCE_DATE_EPOCH must be a non-negative integer, not ${epoch}`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the layout; throws (leaving nothing behind) when `output` exists or a layer cannot be read. */
+export async function writeOciLayout(options: WriteLayoutOptions): Promise<LayoutResult> {
+  checkEpoch(options.sourceDateEpoch);
+  if (options.layers.length === 0) throw new RangeError('an image needs at least one layer');
+  if (await exists(options.output)) throw new Error(`${options.output} already exists; an image layout is written to a new directory`);
+  const root = await mkdtemp(join(dirname(options.output), `.${basename(options.output)}.tmp-`));
+  try {
+    await chmod(root, 0o755);
+    await mkdir(join(root, 'blobs', 'sha256'), { recursive: true });
+    const layers: LayerInfo[] = [];
+    for (const [n, l] of options.layers.entries()) layers.push(await addLayer(root, l.tar, n));
+    const config = await addJson(root, imageConfig(options, layers.map((l) => l.diffId)));
+    const manifest = await addJson(root, {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.manifest,
+      config: { mediaType: MEDIA_TYPES.config, digest: config.digest, size: config.size },
+      layers: layers.map((l) => ({ mediaType: MEDIA_TYPES.layerGzip, digest: l.digest, size: l.size })),
+    });
+    const index = {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.index,
+      manifests: [{ mediaType: MEDIA_TYPES.manifest, digest: manifest.digest, size: manifest.size, annotations: { [REF_NAME_ANNOTATION]: options.refName ?? 'latest' } }],
+    };
+    await writeFile(join(root, 'index.json'), stableJson(index));
+    await writeFile(join(root, 'oci-layout'), stableJson({ imageLayoutVersion: '1.0.0' }));
+    await rename(root, options.output);
+    return { digest: manifest.digest, manifestSize: manifest.size, configDigest: config.digest, layers };
+  } catch (e) {
+    await rm(root, { recursive: true, force: true });
+    throw e;
+  }
+}
