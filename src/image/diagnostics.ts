@@ -32,7 +32,9 @@ export type ImageDiagnosticCode =
   | 'image/duplicate-path'
   | 'image/checksum-mismatch'
   | 'image/duplicate-package'
-  | 'image/bad-file';
+  | 'image/bad-file'
+  | 'image/package-unavailable'
+  | 'image/index-mismatch';
 
 export interface ImageDiagnostic {
   readonly code: ImageDiagnosticCode;
@@ -74,6 +76,8 @@ const HELP: Record<ImageDiagnosticCode, string> = {
   'image/checksum-mismatch': 'the content differs from the package\'s own md5sums; the package is corrupt or was altered',
   'image/duplicate-package': 'each package may appear once in an image (its status.d entry is keyed by name); drop the duplicate .deb',
   'image/bad-file': 'a declared file needs a relative or absolute path without `..` or NUL, a mode up to 0o7777, and must not take a path the builder writes as a directory',
+  'image/package-unavailable': 'put the .deb in a --debs directory, or give --mirror (default: the host\'s apt sources); the plan names the exact version',
+  'image/index-mismatch': 'the file is not the one the signed index lists (size or SHA-256 differ): a corrupt download, a stale mirror or a tampered file; nothing was built',
 };
 
 export function imageDiagnostic(code: ImageDiagnosticCode, deb: string, member: string | null, message: string): ImageDiagnostic {

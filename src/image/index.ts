@@ -23,3 +23,7 @@ export { CA_BUNDLE, CA_CERTIFICATES_DIR, caEntries, declarativeEntries, DECLARED
 export type { CaCertificate, DeclarativeInput, DeclaredFile, RootfsEntry } from './rootfs/files.js';
 export { buildImage, LAYER_GROUPS, PLAN_DIGEST_LABEL, RISK_TIER_LABEL } from './build.js';
 export type { BuildImageConfig, BuildImageOptions, BuildImageResult, LayerGroup } from './build.js';
+export { fetchDebs } from './fetch/fetch-debs.js';
+export type { FetchOptions, FetchResult, WantedDeb } from './fetch/fetch-debs.js';
+export { APT_ARCHIVES, aptSourceUris, findInDirectory, hostMirror } from './fetch/sources.js';
+export type { DebSource } from './fetch/sources.js';

@@ -3,14 +3,18 @@
  * consumes, with every reason. Nothing is written unless the whole plan is made.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { CONTROLS_DIR, loadControlCatalog, planImage, type ImagePlan } from '../../app/index.js';
+import { CONTROLS_DIR, loadControlCatalog, PLAN_FORMAT, planImage, type ImagePlan } from '../../app/index.js';
+import { renderProfileText } from '../../controls/index.js';
+import { APT_ARCHIVES, buildImage, fetchDebs, hostMirror, type DebSource, type DeclaredFile } from '../../image/index.js';
 import { DEBIAN_RELEASES } from '../../risk/index.js';
 import { checkSelectionPolicy, type SelectionPolicy } from '../../solver/index.js';
 import { UsageError } from '../errors.js';
-import { failWith, readText, writeFileAtomically } from '../inputs.js';
+import { collect, failWith, readText, writeFileAtomically } from '../inputs.js';
 import type { CliIO } from '../io.js';
 import { loadCatalog } from './catalog.js';
 import { formatIntelDiagnostics } from './intel.js';
@@ -21,6 +25,12 @@ const REPO = join(import.meta.dirname, '..', '..', '..');
 
 
 interface PlanOptions { app: string; env: string; vulns?: string; kev?: string; epss?: string; feeds: boolean; release: string; policy?: string; controls: string; output?: string; json?: boolean }
+
+/** Seconds since 1970, as reproducible builds give SOURCE_DATE_EPOCH. */
+function epochOption(value: string): number {
+  if (!/^[0-9]{1,12}$/.test(value)) throw new UsageError(`--source-date-epoch expects seconds since 1970, got \`${value}\``);
+  return Number(value);
+}
 
 const mib = (kib: number) => `${(kib / 1024).toFixed(1)} MiB`;
 
@@ -101,5 +111,79 @@ Examples:
       const text = JSON.stringify(result.plan, null, 2) + '\n';
       if (opts.output !== undefined) await writeFileAtomically(opts.output, text);
       io.stdout(json ? text : formatPlan(result.plan) + (opts.output !== undefined ? `plan written to ${opts.output}\n` : ''));
+    });
+
+  image.command('build').description('build the OCI image a plan describes: fetch and verify its .debs, lay them out, write the layout')
+    .requiredOption('--plan <file>', 'a plan from `tessera image plan -o`')
+    .requiredOption('-o, --output <dir>', 'the OCI image layout directory to create (must not exist)')
+    .option('--archive <file>', 'also write the image as an oci-archive tar')
+    .option('--debs <dir>', 'a directory of .deb files to take packages from (repeatable; apt\'s cache is always tried)', collect)
+    .option('--no-apt-cache', 'do not take packages from apt\'s cache (/var/cache/apt/archives)')
+    .option('--mirror <url>', 'a Debian mirror\'s base URL (default: the host\'s apt sources)')
+    .option('--source-date-epoch <seconds>', 'timestamps of every file, layer and the image (default: $SOURCE_DATE_EPOCH, else 0)', epochOption)
+    .option('--user <user>', 'the image\'s user', '65532')
+    .option('--json', 'print {digest, layers, archive} as JSON')
+    .addHelpText('after', `
+Every package is taken from the cache (<data-dir>/debs, by SHA-256), a --debs directory, apt's
+cache or the mirror, and accepted only when its size and SHA-256 equal what the signed index
+gave the plan. Layers: base (the app and essentials), security (the controls), then the
+declarative files (users, dpkg status.d, CA bundle, the controls' configuration profiles).
+Identical plans give identical digests. Nothing is written unless the whole build succeeds.
+
+Examples:
+  $ tessera image plan --app app.yaml --env env.yaml -o plan.json
+  $ tessera image build --plan plan.json -o image/ --archive image.tar
+  $ skopeo inspect oci:image/`)
+    .action(async (opts: { plan: string; output: string; archive?: string; debs?: string[]; aptCache: boolean; mirror?: string; sourceDateEpoch?: number; user: string; json?: boolean }) => {
+      const json = opts.json === true;
+      const text = await readText(io, opts.plan, 'plan');
+      let plan: ImagePlan;
+      try {
+        plan = JSON.parse(text) as ImagePlan;
+      } catch (e) {
+        throw new UsageError(`${opts.plan}: not a plan: ${(e as Error).message}`);
+      }
+      if (plan?.format !== PLAN_FORMAT || !Array.isArray(plan.packages) || !Array.isArray(plan.files)) throw new UsageError(`${opts.plan}: not a ${PLAN_FORMAT} plan (make one with tessera image plan -o)`);
+      if (existsSync(opts.output)) throw new UsageError(`${opts.output} already exists; the build writes a new directory`);
+      const codename = plan.sources?.[0]?.codename ?? 'bookworm';
+      const mirror = opts.mirror ?? hostMirror(codename);
+      const sources: DebSource[] = [...(opts.debs ?? []).map((dir) => ({ kind: 'directory' as const, dir })), ...(opts.aptCache ? [{ kind: 'directory' as const, dir: APT_ARCHIVES }] : []), ...(mirror !== undefined ? [{ kind: 'mirror' as const, url: mirror }] : [])];
+      const dataDir = program.opts<{ dataDir: string }>().dataDir;
+      const fetched = await fetchDebs(plan.packages, {
+        cacheDir: join(dataDir, 'debs'),
+        sources,
+        onProgress: (e) => {
+          if (!json) io.stderr(`[${e.done}/${e.total}] ${e.name}${e.from === 'cache' ? '' : ` from ${e.from.replace(homedir(), '~')}`}\n`);
+        },
+      });
+      if (!fetched.ok) failWith(io, json, 'packages could not be fetched', fetched.diagnostics, `${fetched.diagnostics.map((d) => `tessera: ${d.deb}: ${d.message}\n  help: ${d.help}`).join('\n')}\nnothing built`);
+      const files: DeclaredFile[] = [];
+      for (const f of plan.files) {
+        const rendered = renderProfileText(await readFile(join(REPO, f.source), 'utf8'));
+        if (!rendered.ok) throw new UsageError(`${f.source}: ${rendered.problems.join('; ')}`);
+        files.push({ path: f.path, content: rendered.text, mode: Number.parseInt(f.mode, 8) });
+      }
+      const layerOf = (group: 'base' | 'security') => plan.packages.filter((p) => p.layer === group).map((p) => fetched.files.get(p.name)!);
+      const epoch = opts.sourceDateEpoch ?? (/^\d+$/.test(io.env.SOURCE_DATE_EPOCH ?? '') ? Number(io.env.SOURCE_DATE_EPOCH) : 0);
+      const built = await buildImage({
+        debs: { base: layerOf('base'), security: layerOf('security'), app: [] },
+        files,
+        config: { user: opts.user, labels: { 'org.opencontainers.image.title': plan.app }, riskTier: plan.risk.tier, planDigest: plan.digest },
+        sourceDateEpoch: epoch,
+        output: opts.output,
+        ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
+      });
+      if (!built.ok) failWith(io, json, 'the image was not built', built.diagnostics, `${built.diagnostics.map((d) => `tessera: ${d.deb}${d.member !== null ? ` (${d.member})` : ''}: ${d.message}`).join('\n')}\nnothing built`);
+      if (json) {
+        io.stdout(JSON.stringify({ digest: built.digest, config: built.configDigest, layers: built.layers, archive: built.archive ?? null, downloadedBytes: fetched.downloadedBytes }, null, 2) + '\n');
+        return;
+      }
+      const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+      io.stdout([
+        `built ${opts.output}: ${built.digest}`,
+        ...built.layers.map((l) => `  ${l.name.padEnd(9)} ${l.digest.slice(0, 19)}  ${mb(l.uncompressedSize)} → ${mb(l.size)} gzip`),
+        ...(built.archive !== undefined ? [`oci-archive ${opts.archive}: ${mb(built.archive.size)}`] : []),
+        `${plan.packages.length} packages (${mb(fetched.downloadedBytes)} downloaded), ${files.length} configuration files; plan ${plan.digest}`,
+      ].join('\n') + '\n');
     });
 }
