@@ -32,6 +32,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchModule>>> = {
   catalog: () => import('./catalog.js'),
   resolve: () => import('./resolve.js'),
   selection: () => import('./selection.js'),
+  image: () => import('./image.js'),
 };
 
 const RESULTS_DIR = join(ROOT, 'bench', 'results');

@@ -1,0 +1,110 @@
+/**
+ * `npm run bench -- image`: building an image of a small package set from cached .debs, ours
+ * against `mmdebstrap --variant=extract` of the same roots into a tarball, in the same run. The
+ * roots are the issue's: base-files ca-certificates tzdata netbase libc6 libssl3 openssl curl, with
+ * their dependencies (our resolver on the signed index; mmdebstrap's apt on the host's mirror).
+ * Both start from .debs already on disk: ours from its content-addressed cache, mmdebstrap from
+ * its apt cache, filled by a setup hook. Ours writes an OCI layout (gzip layers); the size
+ * compared with mmdebstrap's tarball is our uncompressed layer tars.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readPackagesIndex, readVerifiedRelease } from '../src/archive/index.js';
+import { PackageUniverse } from '../src/catalog/index.js';
+import { buildImage, fetchDebs, hostMirror } from '../src/image/index.js';
+import { resolve } from '../src/solver/index.js';
+import { ROOT } from './lib/root.js';
+import type { BenchOptions, BenchResult } from './lib/types.js';
+import { target } from './lib/types.js';
+
+const ROOTS = ['base-files', 'ca-certificates', 'tzdata', 'netbase', 'libc6', 'libssl3', 'openssl', 'curl'];
+const DEBIAN = join(process.env.TESSERA_SHARED_DATA ?? join(ROOT, '..', 'shared', 'data'), 'debian');
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
+}
+
+export async function run(options: BenchOptions = {}): Promise<BenchResult> {
+  const log = options.log ?? (() => undefined);
+  const runs = options.quick === true ? 1 : 5;
+  const mirror = hostMirror('bookworm');
+  if (mirror === undefined) throw new Error('no bookworm mirror in the host\'s apt sources');
+  const { release } = await readVerifiedRelease(join(DEBIAN, 'bookworm', 'InRelease'), join(DEBIAN, 'debian-archive-keyring.gpg'));
+  const { packages } = await readPackagesIndex(join(DEBIAN, 'bookworm', 'main-binary-amd64-Packages.xz'), release, 'main/binary-amd64/Packages');
+  const universe = new PackageUniverse([{ name: 'bookworm/main', priority: 500, packages }]);
+  const resolved = resolve(universe, ROOTS.map((name) => ({ name })));
+  if (!resolved.ok) throw new Error('the roots do not resolve');
+  const wanted = resolved.packages.map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, filename: p.candidate.package.filename, sha256: p.candidate.package.sha256, size: p.candidate.package.size }));
+  const work = await mkdtemp(join(tmpdir(), 'tessera-bench-image-'));
+  try {
+    const cache = join(tmpdir(), 'tessera-bench-debs');
+    const fetched = await fetchDebs(wanted, { cacheDir: cache, sources: [{ kind: 'mirror', url: mirror }] });
+    if (!fetched.ok) throw new Error(fetched.diagnostics.map((d) => d.message).join('; '));
+    const debs = resolved.packages.map((p) => fetched.files.get(p.name)!);
+
+    const ours: number[] = [];
+    let uncompressed = 0;
+    let compressed = 0;
+    let digest = '';
+    for (let i = 0; i < runs; i++) {
+      const output = join(work, `ours-${i}`);
+      const t = performance.now();
+      const built = await buildImage({ debs: { base: debs, security: [], app: [] }, config: { user: '65532' }, sourceDateEpoch: 1_700_000_000, output });
+      ours.push(performance.now() - t);
+      if (!built.ok) throw new Error(built.diagnostics.map((d) => d.message).join('; '));
+      if (digest !== '' && built.digest !== digest) throw new Error('two builds gave different digests');
+      digest = built.digest;
+      uncompressed = built.layers.reduce((n, l) => n + l.uncompressedSize, 0);
+      compressed = built.layers.reduce((n, l) => n + l.size, 0);
+      await rm(output, { recursive: true, force: true });
+    }
+
+    const theirs: number[] = [];
+    let tarSize = 0;
+    let theirPackages = 0;
+    // mmdebstrap's apt takes .debs already in its cache, named as apt names them; they are laid
+    // out once here, outside the timing, and the setup hook only copies them in.
+    const named = join(work, 'apt-named');
+    await mkdir(named);
+    for (const p of resolved.packages) await copyFile(fetched.files.get(p.name)!, join(named, `${p.name}_${p.version.replace(':', '%3a')}_${p.architecture}.deb`));
+    const hook = `mkdir -p "$1/var/cache/apt/archives" && cp ${named}/*.deb "$1/var/cache/apt/archives/"`;
+    for (let i = 0; i < runs; i++) {
+      const out = join(work, `mmdebstrap-${i}.tar`);
+      const t = performance.now();
+      execFileSync('mmdebstrap', ['--quiet', '--variant=extract', `--include=${ROOTS.join(',')}`, `--setup-hook=${hook}`, 'bookworm', out, `deb ${mirror} bookworm main`], { stdio: 'pipe' });
+      theirs.push(performance.now() - t);
+      tarSize = (await stat(out)).size;
+      theirPackages = Number(execFileSync('sh', ['-c', 'tar -tf "$0" | grep -c "^\\./usr/share/doc/[^/]*/$" || true', out], { encoding: 'utf8' }).trim());
+      await rm(out, { force: true });
+    }
+    const ratio = median(theirs) / median(ours);
+    log(`image: ours ${median(ours).toFixed(0)} ms, mmdebstrap ${median(theirs).toFixed(0)} ms (${ratio.toFixed(2)}×)`);
+    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+    return {
+      name: 'image',
+      title: `an image of ${ROOTS.length} roots (${resolved.packages.length} packages) from cached .debs: ours vs mmdebstrap --variant=extract`,
+      table: {
+        columns: ['', 'median time', 'size'],
+        rows: [
+          [`ours: OCI layout (${resolved.packages.length} packages, 1 layer + declarative files)`, `${median(ours).toFixed(0)} ms`, `${mb(uncompressed)} uncompressed, ${mb(compressed)} gzip`],
+          [`mmdebstrap --variant=extract → tarball (~${theirPackages} packages with docs dirs)`, `${median(theirs).toFixed(0)} ms`, `${mb(tarSize)} tar`],
+          ['mmdebstrap / ours', `${ratio.toFixed(2)}×`, `${(uncompressed / tarSize).toFixed(3)} of its size`],
+        ],
+      },
+      metrics: { oursMs: median(ours), mmdebstrapMs: median(theirs), ratio, oursUncompressedBytes: uncompressed, oursCompressedBytes: compressed, mmdebstrapTarBytes: tarSize, packages: resolved.packages.length },
+      targets: [
+        target('mmdebstrap / ours (time)', ratio, '>=', 2, '×'),
+        target('our uncompressed size / mmdebstrap tarball', uncompressed / tarSize, '<=', 1, '×'),
+      ],
+      notes: [
+        'Profile of ours (one build, --cpu-prof): the main thread is idle ~41% of the time (each checked file is spooled to a temporary directory and read back to be sorted into the tar; gzip runs in the thread pool), and xz decompression in WebAssembly (xz-decompress) takes ~33%. Keeping small files in memory and a native xz are the next steps.',
+        `Our image is the same digest on every run (${digest}). mmdebstrap resolves on the host mirror's current index, ours on the signed index in ../shared/data; the package sets can differ by a point release.`,
+      ],
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
