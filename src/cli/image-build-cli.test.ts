@@ -1,8 +1,9 @@
 /**
  * `tessera image build` end to end: a plan of real bookworm packages (the dash closure, from the
  * resolver on the signed index) fetched from the host's Debian mirror, verified against the
- * index's SHA-256, built into an OCI layout that skopeo accepts with our digest; the same plan
- * gives the same digest; a package that is not what the index says stops the build with nothing
+ * index's SHA-256, built into an OCI layout that skopeo accepts with our digest, with SBOMs
+ * (CycloneDX, SPDX) listing exactly the plan's packages and a provenance statement beside it; the
+ * same plan gives the same digest and the same documents; a package that is not what the index says stops the build with nothing
  * written.
  */
 import { spawnSync } from 'node:child_process';
@@ -49,22 +50,36 @@ describe.skipIf(!ready)('tessera image build (real packages from the host\'s mir
     const data = join(dir, 'data');
     const first = await tessera(data, ['image', 'build', '--plan', planFile, '-o', join(dir, 'one'), '--archive', join(dir, 'one.tar'), '--mirror', mirror as string, '--no-apt-cache', '--source-date-epoch', '1700000000', '--json']);
     expect(first.code, first.err).toBe(0);
-    const result = JSON.parse(first.out) as { digest: string; layers: { name: string }[]; downloadedBytes: number };
+    const result = JSON.parse(first.out) as { digest: string; layers: { name: string }[]; documents: { kind: string; path: string }[]; downloadedBytes: number };
     // Everything came from the mirror: the mirror adapter is what this exercises.
     expect(result.downloadedBytes).toBeGreaterThan(1_000_000);
     expect(result.layers.map((l) => l.name)).toEqual(['base', 'security', 'files']);
-    const inspect = spawnSync('skopeo', ['inspect', `oci:${join(dir, 'one')}`], { encoding: 'utf8' });
+    // index.json also lists the SBOM and provenance referrers: the image is chosen by its ref name.
+    const inspect = spawnSync('skopeo', ['inspect', `oci:${join(dir, 'one')}:latest`], { encoding: 'utf8' });
     expect(inspect.status, inspect.stderr).toBe(0);
     const seen = JSON.parse(inspect.stdout) as { Digest: string; Labels: Record<string, string>; Created: string };
     expect(seen.Digest).toBe(result.digest);
     expect(seen.Labels).toMatchObject({ 'dev.tessera.risk-tier': 'low', 'org.opencontainers.image.title': 'shell' });
     expect(seen.Created).toBe('2023-11-14T22:13:20Z');
-    expect(JSON.parse(spawnSync('skopeo', ['inspect', `oci-archive:${join(dir, 'one.tar')}`], { encoding: 'utf8' }).stdout).Digest).toBe(result.digest);
+    expect(JSON.parse(spawnSync('skopeo', ['inspect', `oci-archive:${join(dir, 'one.tar')}:latest`], { encoding: 'utf8' }).stdout).Digest).toBe(result.digest);
+    // The SBOMs list exactly the plan's packages; the provenance names every .deb.
+    const plan = JSON.parse(await readFile(planFile, 'utf8')) as { packages: { name: string; version: string; sha256: string }[] };
+    const planned = plan.packages.map((p) => `${p.name} ${p.version}`).sort();
+    expect(result.documents.map((d) => [d.kind, d.path])).toEqual([['cyclonedx', join(dir, 'one.cdx.json')], ['spdx', join(dir, 'one.spdx.json')], ['provenance', join(dir, 'one.intoto.json')]]);
+    const bom = JSON.parse(await readFile(join(dir, 'one.cdx.json'), 'utf8')) as { components: { name: string; version: string }[] };
+    expect(bom.components.map((c) => `${c.name} ${c.version}`).sort()).toEqual(planned);
+    const spdx = JSON.parse(await readFile(join(dir, 'one.spdx.json'), 'utf8')) as { packages: { SPDXID: string; name: string; versionInfo: string }[] };
+    expect(spdx.packages.filter((p) => p.SPDXID !== 'SPDXRef-Image').map((p) => `${p.name} ${p.versionInfo}`).sort()).toEqual(planned);
+    const provenance = JSON.parse(await readFile(join(dir, 'one.intoto.json'), 'utf8')) as { subject: { digest: { sha256: string } }[]; predicate: { buildDefinition: { resolvedDependencies: { digest: { sha256: string } }[] } } };
+    expect(provenance.subject[0]!.digest.sha256).toBe(result.digest.slice('sha256:'.length));
+    expect(provenance.predicate.buildDefinition.resolvedDependencies.map((d) => d.digest.sha256)).toEqual(expect.arrayContaining(plan.packages.map((p) => p.sha256)));
     // The packages are now in the content-addressed cache: the second build fetches nothing.
     const second = await tessera(data, ['image', 'build', '--plan', planFile, '-o', join(dir, 'two'), '--mirror', 'http://127.0.0.1:9/unused', '--source-date-epoch', '1700000000']);
     expect(second.code, second.err).toBe(0);
     expect(second.out).toContain(`built ${join(dir, 'two')}: ${result.digest}`);
     expect(second.out).toContain('(0.0 MB downloaded), 1 configuration files');
+    expect(second.out).toContain(`SBOMs ${join(dir, 'two.cdx.json')} (CycloneDX 1.6), ${join(dir, 'two.spdx.json')} (SPDX 2.3); provenance ${join(dir, 'two.intoto.json')}`);
+    for (const suffix of ['.cdx.json', '.spdx.json', '.intoto.json']) expect(await readFile(join(dir, `two${suffix}`), 'utf8')).toBe(await readFile(join(dir, `one${suffix}`), 'utf8'));
   }, 180_000);
 
   it('stops at a package that is not what the signed index says, and writes nothing', async () => {

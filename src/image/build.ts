@@ -4,8 +4,8 @@
  * (`rootfs/files.ts`: users, status.d, /tmp, the CA bundle, tzdata's defaults, the plan's files).
  * Every .deb is read first; a refused package (or a package given twice) aborts the build with the
  * diagnostics and nothing at `output`. Layer tars are built in a temporary directory beside
- * `output`, then compressed into the layout, which `writeOciLayout` renames into place; an
- * oci-archive is written on request.
+ * `output`, then compressed into the layout, which `writeOciLayout` renames into place; the SBOMs
+ * and provenance are attached on request (`sbom/`), then an oci-archive is written on request.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -17,6 +17,8 @@ import { writeLayer } from './layer/write-layer.js';
 import { writeOciArchive } from './oci/archive.js';
 import { writeOciLayout, type ImageConfigInput, type LayerInfo, type LayoutLayer } from './oci/layout.js';
 import { CA_CERTIFICATES_DIR, declarativeEntries, writeFilesLayer, type CaCertificate, type DeclaredFile } from './rootfs/files.js';
+import { attachDocuments, documentPaths, type AttachedDocument } from './sbom/attach.js';
+import type { ImageDocumentsInput } from './sbom/input.js';
 
 export const LAYER_GROUPS = ['base', 'security', 'app'] as const;
 export type LayerGroup = (typeof LAYER_GROUPS)[number];
@@ -43,10 +45,15 @@ export interface BuildImageOptions {
   readonly archive?: string;
   /** The tag in index.json; default `latest`. */
   readonly refName?: string;
+  /**
+   * Also write the SBOMs and provenance beside `output` (`sbom/attach.ts`) and attach them as OCI
+   * referrers, before the oci-archive is written (so it carries them too).
+   */
+  readonly documents?: Omit<ImageDocumentsInput, 'imageDigest' | 'sourceDateEpoch'>;
 }
 
 export type BuildImageResult =
-  | { readonly ok: true; readonly digest: string; readonly configDigest: string; readonly layers: readonly (LayerInfo & { readonly name: string })[]; readonly archive?: { readonly digest: string; readonly size: number }; readonly diagnostics: readonly ImageDiagnostic[] }
+  | { readonly ok: true; readonly digest: string; readonly configDigest: string; readonly layers: readonly (LayerInfo & { readonly name: string })[]; readonly archive?: { readonly digest: string; readonly size: number }; readonly documents?: readonly AttachedDocument[]; readonly diagnostics: readonly ImageDiagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly ImageDiagnostic[] };
 
 /** The control of every .deb (their data archives are read later, by `writeLayer`). */
@@ -101,7 +108,8 @@ function labels(config: BuildImageConfig): Record<string, string> | undefined {
 export async function buildImage(options: BuildImageOptions): Promise<BuildImageResult> {
   const epoch = options.sourceDateEpoch;
   if (!Number.isSafeInteger(epoch) || epoch < 0 || epoch >= 8 ** 11) throw new RangeError(`SOURCE_DATE_EPOCH must be a non-negative integer, not ${epoch}`);
-  for (const target of [options.output, options.archive]) {
+  const documents = options.documents === undefined ? [] : Object.values(documentPaths(options.output));
+  for (const target of [options.output, options.archive, ...documents]) {
     if (target !== undefined && (await stat(target).then(() => true, () => false))) throw new Error(`${target} already exists; an image is written to a new path`);
   }
   const all = LAYER_GROUPS.flatMap((g) => options.debs[g]);
@@ -139,11 +147,12 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
       layers, sourceDateEpoch: epoch, output: options.output, refName: options.refName,
       config: { ...options.config, labels: labels(options.config) },
     });
+    const attached = options.documents === undefined ? undefined : await attachDocuments(options.output, { ...options.documents, imageDigest: layout.digest, sourceDateEpoch: epoch });
     const archive = options.archive === undefined ? undefined : await writeOciArchive({ layout: options.output, target: options.archive, sourceDateEpoch: epoch });
     return {
       ok: true, digest: layout.digest, configDigest: layout.configDigest,
       layers: layout.layers.map((l, i) => ({ name: (layers[i] as { name: string }).name, ...l })),
-      archive, diagnostics: [],
+      archive, ...(attached !== undefined ? { documents: attached } : {}), diagnostics: [],
     };
   } finally {
     await rm(work, { recursive: true, force: true });

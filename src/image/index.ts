@@ -27,3 +27,5 @@ export { fetchDebs } from './fetch/fetch-debs.js';
 export type { FetchOptions, FetchResult, WantedDeb } from './fetch/fetch-debs.js';
 export { APT_ARCHIVES, aptSourceUris, findInDirectory, hostMirror } from './fetch/sources.js';
 export type { DebSource } from './fetch/sources.js';
+export { attachDocuments, BUILD_TYPE, CYCLONEDX_MEDIA_TYPE, cycloneDxSbom, debPurl, documentPaths, EMPTY_MEDIA_TYPE, IN_TOTO_MEDIA_TYPE, provenanceStatement, SPDX_MEDIA_TYPE, spdxDocument } from './sbom/index.js';
+export type { AttachedDocument, DocumentKind, ImageDocumentsInput, SbomPackage, SbomSource } from './sbom/index.js';

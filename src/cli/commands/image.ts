@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { CONTROLS_DIR, loadControlCatalog, PLAN_FORMAT, planImage, type ImagePlan } from '../../app/index.js';
 import { renderProfileText } from '../../controls/index.js';
-import { APT_ARCHIVES, buildImage, fetchDebs, hostMirror, type DebSource, type DeclaredFile } from '../../image/index.js';
+import { APT_ARCHIVES, buildImage, documentPaths, fetchDebs, hostMirror, type DebSource, type DeclaredFile } from '../../image/index.js';
 import { DEBIAN_RELEASES } from '../../risk/index.js';
 import { checkSelectionPolicy, type SelectionPolicy } from '../../solver/index.js';
 import { UsageError } from '../errors.js';
@@ -129,11 +129,13 @@ cache or the mirror, and accepted only when its size and SHA-256 equal what the 
 gave the plan. Layers: base (the app and essentials), security (the controls), then the
 declarative files (users, dpkg status.d, CA bundle, the controls' configuration profiles).
 Identical plans give identical digests. Nothing is written unless the whole build succeeds.
+The SBOMs (<dir>.cdx.json, CycloneDX 1.6; <dir>.spdx.json, SPDX 2.3) and the in-toto provenance
+(<dir>.intoto.json) are written beside the layout and attached to the image as OCI referrers.
 
 Examples:
   $ tessera image plan --app app.yaml --env env.yaml -o plan.json
   $ tessera image build --plan plan.json -o image/ --archive image.tar
-  $ skopeo inspect oci:image/`)
+  $ skopeo inspect oci:image/:latest`)
     .action(async (opts: { plan: string; output: string; archive?: string; debs?: string[]; aptCache: boolean; mirror?: string; sourceDateEpoch?: number; user: string; json?: boolean }) => {
       const json = opts.json === true;
       const text = await readText(io, opts.plan, 'plan');
@@ -145,6 +147,8 @@ Examples:
       }
       if (plan?.format !== PLAN_FORMAT || !Array.isArray(plan.packages) || !Array.isArray(plan.files)) throw new UsageError(`${opts.plan}: not a ${PLAN_FORMAT} plan (make one with tessera image plan -o)`);
       if (existsSync(opts.output)) throw new UsageError(`${opts.output} already exists; the build writes a new directory`);
+      const documents = documentPaths(opts.output);
+      for (const path of Object.values(documents)) if (existsSync(path)) throw new UsageError(`${path} already exists; the build writes the SBOMs and provenance to new files`);
       const codename = plan.sources?.[0]?.codename ?? 'bookworm';
       const mirror = opts.mirror ?? hostMirror(codename);
       const sources: DebSource[] = [...(opts.debs ?? []).map((dir) => ({ kind: 'directory' as const, dir })), ...(opts.aptCache ? [{ kind: 'directory' as const, dir: APT_ARCHIVES }] : []), ...(mirror !== undefined ? [{ kind: 'mirror' as const, url: mirror }] : [])];
@@ -172,10 +176,11 @@ Examples:
         sourceDateEpoch: epoch,
         output: opts.output,
         ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
+        documents: { app: plan.app, planDigest: plan.digest, packages: plan.packages, sources: plan.sources ?? [], intel: plan.risk?.intel, toolVersion: program.version() ?? 'unknown' },
       });
       if (!built.ok) failWith(io, json, 'the image was not built', built.diagnostics, `${built.diagnostics.map((d) => `tessera: ${d.deb}${d.member !== null ? ` (${d.member})` : ''}: ${d.message}`).join('\n')}\nnothing built`);
       if (json) {
-        io.stdout(JSON.stringify({ digest: built.digest, config: built.configDigest, layers: built.layers, archive: built.archive ?? null, downloadedBytes: fetched.downloadedBytes }, null, 2) + '\n');
+        io.stdout(JSON.stringify({ digest: built.digest, config: built.configDigest, layers: built.layers, archive: built.archive ?? null, documents: built.documents ?? [], downloadedBytes: fetched.downloadedBytes }, null, 2) + '\n');
         return;
       }
       const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -184,6 +189,7 @@ Examples:
         ...built.layers.map((l) => `  ${l.name.padEnd(9)} ${l.digest.slice(0, 19)}  ${mb(l.uncompressedSize)} → ${mb(l.size)} gzip`),
         ...(built.archive !== undefined ? [`oci-archive ${opts.archive}: ${mb(built.archive.size)}`] : []),
         `${plan.packages.length} packages (${mb(fetched.downloadedBytes)} downloaded), ${files.length} configuration files; plan ${plan.digest}`,
+        `SBOMs ${documents.cyclonedx} (CycloneDX 1.6), ${documents.spdx} (SPDX 2.3); provenance ${documents.provenance} (in-toto); all attached to the image as OCI referrers`,
       ].join('\n') + '\n');
     });
 }
