@@ -77,6 +77,11 @@ export class ResourceArn {
     return this.text.length - this.c4 - 1;
   }
 
+  /** Where the resource field starts in `text` (to read it in place, without copying it out). */
+  get resourceStart(): number {
+    return this.c4 + 1;
+  }
+
   /** Do partition, region and account pass the pattern's tests (service and resource unchecked)? */
   headMatches(p: FieldPattern): boolean {
     const [partition, , region, account] = p.head;

@@ -3,8 +3,9 @@
  * with the decision and its explanation.
  *
  * Per action it builds (once, lazily) an ActionPlan from every policy's action index and keeps it
- * in a bounded cache, so a decision touches only the statements whose Action can match. Replacing
- * one policy recompiles that policy alone and drops the cached plans.
+ * in a bounded cache, so a decision touches only the statements whose Action can match. The plans'
+ * statement sets share one resource index over the whole set (statement-set.ts). Replacing one
+ * policy recompiles that policy alone and drops the cached plans and the index.
  */
 import { compilePolicy, type CompiledPolicy } from './compiled-policy.js';
 import type { CompiledStatement } from './compile-statement.js';
@@ -16,7 +17,7 @@ import { PredicateTable } from './predicates.js';
 import { parsePolicySet, type ParsedPolicy, type ParsedSet } from './policy-set.js';
 import { CallerCache, RequestContext } from './request-context.js';
 import { POLICY_TYPES, type AuthorizationRequest, type PolicyInput, type PolicySetInput, type PolicyType } from './request.js';
-import { StatementSet } from './statement-set.js';
+import { ResourceIndex, StatementSet } from './statement-set.js';
 
 export interface Authorizer {
   /** Decides one request; synchronous, no I/O. */
@@ -78,6 +79,8 @@ class CompiledAuthorizer implements Authorizer {
   private readonly plansByAction = new Map<string, ActionPlan>();
   private readonly callers = new CallerCache();
   private shape: SetShape;
+  /** The resource index of every statement, shared by the plans (built with the first plan). */
+  private index: ResourceIndex | undefined;
 
   constructor(
     compiled: CompiledPolicy[],
@@ -130,13 +133,15 @@ class CompiledAuthorizer implements Authorizer {
     this.shape = shapeOf(this.compiled);
     this.plans.clear();
     this.plansByAction.clear();
+    this.index = undefined;
     return all;
   }
 
   private plan(actionLower: string): ActionPlan {
     let plan = this.plans.get(actionLower);
     if (plan === undefined) {
-      plan = buildPlan(this.compiled, actionLower, this.scpLevels, this.rcpLevels);
+      this.index ??= new ResourceIndex(this.compiled.flatMap((p) => p.statements));
+      plan = buildPlan(this.compiled, actionLower, this.scpLevels, this.rcpLevels, this.index);
       if (this.plans.size >= MAX_CACHED_PLANS) this.plans.clear();
       this.plans.set(actionLower, plan);
     }
@@ -149,7 +154,7 @@ function shapeOf(compiled: readonly CompiledPolicy[]): SetShape {
   return { hasBoundary: has('boundary'), hasSession: has('session'), hasResource: has('resource') };
 }
 
-function buildPlan(compiled: readonly CompiledPolicy[], actionLower: string, scpLevels: number, rcpLevels: number): ActionPlan {
+function buildPlan(compiled: readonly CompiledPolicy[], actionLower: string, scpLevels: number, rcpLevels: number, index: ResourceIndex): ActionPlan {
   const denies: CompiledStatement[] = [];
   const allows = new Map<PolicyType, CompiledStatement[]>(POLICY_TYPES.map((t) => [t, []]));
   const rcp: CompiledStatement[][] = Array.from({ length: rcpLevels }, () => []);
@@ -161,11 +166,11 @@ function buildPlan(compiled: readonly CompiledPolicy[], actionLower: string, scp
       else allows.get(p.type)?.push(s);
     }
   }
-  const set = (t: PolicyType) => new StatementSet(allows.get(t) ?? []);
+  const set = (t: PolicyType) => new StatementSet(allows.get(t) ?? [], index);
   return {
-    denies: new StatementSet(denies),
-    rcp: rcp.map((l) => new StatementSet(l)),
-    scp: scp.map((l) => new StatementSet(l)),
+    denies: new StatementSet(denies, index),
+    rcp: rcp.map((l) => new StatementSet(l, index)),
+    scp: scp.map((l) => new StatementSet(l, index)),
     resource: set('resource'),
     identity: set('identity'),
     boundary: set('boundary'),

@@ -9,7 +9,7 @@ import { arnProblem, compileArnPattern } from './arn.js';
 import type { PatternList, PolicyDocument, Statement } from './ast.js';
 import { compileCondition } from './compile-condition.js';
 import type { Predicate, PredicateTable } from './predicates.js';
-import type { StatementRef } from './decision.js';
+import { refRank, type StatementRef } from './decision.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { compileGlob, tokenizeGlob, type Glob, type GlobToken } from './glob.js';
 import { compilePrincipal, type CompiledPrincipal } from './principal.js';
@@ -27,6 +27,8 @@ export interface ActionMatcher {
 
 export interface CompiledStatement {
   readonly ref: StatementRef;
+  /** `ref`'s document order as a number (refRank in decision.ts), read where the ref itself is not. */
+  readonly rank: number;
   readonly statement: Statement;
   readonly effect: 'Allow' | 'Deny';
   readonly action: ActionMatcher;
@@ -65,7 +67,7 @@ export function compileStatement(doc: PolicyDocument, s: Statement, ref: Stateme
     return hit !== action.negated;
   };
   const compiled: { -readonly [K in keyof CompiledStatement]: CompiledStatement[K] } = {
-    ref, statement: s, effect: s.effect, action, matchesAction, resource, conditions,
+    ref, rank: refRank(ref), statement: s, effect: s.effect, action, matchesAction, resource, conditions,
     resourceKeys: undefined,
     lastVisit: 0,
   };

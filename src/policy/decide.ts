@@ -8,7 +8,7 @@
  * deciding statements and the missing context keys do not depend on statement order; steps run
  * in AWS's order and stop as soon as the decision is known.
  */
-import type { Decision, ImplicitDenyCause, StatementRef } from './decision.js';
+import { sortRefs, type Decision, type ImplicitDenyCause, type StatementRef } from './decision.js';
 import { applies, principalOf } from './applies.js';
 import { strongerMatch, type PrincipalMatch } from './principal.js';
 import type { RequestContext } from './request-context.js';
@@ -46,23 +46,7 @@ export interface DecisionStep {
 
 /** Evaluates every candidate of a set; returns the refs of those that apply, in document order. */
 function applying(set: StatementSet, ctx: RequestContext, hasBoundary: boolean, skipOrgPolicies = false): StatementRef[] {
-  const out = set.collect(ctx, hasBoundary, skipOrgPolicies);
-  sortRefs(out);
-  return out;
-}
-
-const TYPE_ORDER: Record<PolicyType, number> = { rcp: 0, scp: 1, resource: 2, identity: 3, boundary: 4, session: 5 };
-
-function compareRefs(a: StatementRef, b: StatementRef): number {
-  return TYPE_ORDER[a.policyType] - TYPE_ORDER[b.policyType] || (a.level ?? 0) - (b.level ?? 0) || a.policyIndex - b.policyIndex || a.statementIndex - b.statementIndex;
-}
-
-/** Sorts refs into document order in place; candidates mostly come in order, and then nothing is copied. */
-function sortRefs(refs: StatementRef[]): StatementRef[] {
-  for (let i = 1; i < refs.length; i++) {
-    if (compareRefs(refs[i - 1] as StatementRef, refs[i] as StatementRef) > 0) return refs.sort(compareRefs);
-  }
-  return refs;
+  return set.collect(ctx, hasBoundary, skipOrgPolicies);
 }
 
 /** What a set without resource-based policies grants (shared: never modified). */

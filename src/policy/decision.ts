@@ -48,3 +48,34 @@ export interface Decision {
   readonly principalAccount?: string;
   readonly resourceAccount?: string;
 }
+
+/** Document order of the policy types. */
+const TYPE_ORDER: Record<PolicyType, number> = { rcp: 0, scp: 1, resource: 2, identity: 3, boundary: 4, session: 5 };
+
+/** Document order of refs: policy type, organization level, policy, statement. */
+export function compareRefs(a: StatementRef, b: StatementRef): number {
+  // Refs of one set mostly share a policy type: skip the (keyed, slow) TYPE_ORDER lookup then.
+  const types = a.policyType === b.policyType ? 0 : TYPE_ORDER[a.policyType] - TYPE_ORDER[b.policyType];
+  return types || (a.level ?? 0) - (b.level ?? 0) || a.policyIndex - b.policyIndex || a.statementIndex - b.statementIndex;
+}
+
+/** Sorts refs into document order in place; candidates mostly come in order, and then nothing is copied. */
+export function sortRefs(refs: StatementRef[]): StatementRef[] {
+  for (let i = 1; i < refs.length; i++) {
+    if (compareRefs(refs[i - 1] as StatementRef, refs[i] as StatementRef) > 0) return refs.sort(compareRefs);
+  }
+  return refs;
+}
+
+/**
+ * A ref's document order as one number: refs with increasing ranks are in increasing compareRefs
+ * order. NaN when a part is out of the encodable range (level > 15, an index ≥ 2²³), so that a
+ * check `rank > previous` then fails and the caller falls back to sortRefs.
+ */
+export function refRank(ref: StatementRef): number {
+  const level = ref.level ?? 0;
+  const { policyIndex, statementIndex } = ref;
+  const fits = (n: number, limit: number) => Number.isInteger(n) && n >= 0 && n < limit;
+  if (!fits(level, 16) || !fits(policyIndex, 2 ** 23) || !fits(statementIndex, 2 ** 23)) return Number.NaN;
+  return ((TYPE_ORDER[ref.policyType] * 16 + level) * 2 ** 23 + policyIndex) * 2 ** 23 + statementIndex;
+}
