@@ -10,16 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPackagesIndex, readVerifiedRelease } from '../src/archive/index.js';
 import { decodeIndexCache, encodeIndexCache, parsePackages } from '../src/catalog/index.js';
+import { median } from './lib/measure.js';
 import { ROOT } from './lib/root.js';
 import type { BenchOptions, BenchResult } from './lib/types.js';
 import { target } from './lib/types.js';
 
 const DATA = join(process.env.TESSERA_SHARED_DATA ?? join(ROOT, '..', 'shared', 'data'), 'debian');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
-}
 
 export async function run(options: BenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? (() => undefined);

@@ -15,17 +15,13 @@ import { readPackagesIndex, readVerifiedRelease } from '../src/archive/index.js'
 import { PackageUniverse } from '../src/catalog/index.js';
 import { buildImage, fetchDebs, hostMirror } from '../src/image/index.js';
 import { resolve } from '../src/solver/index.js';
+import { median } from './lib/measure.js';
 import { ROOT } from './lib/root.js';
 import type { BenchOptions, BenchResult } from './lib/types.js';
 import { target } from './lib/types.js';
 
 const ROOTS = ['base-files', 'ca-certificates', 'tzdata', 'netbase', 'libc6', 'libssl3', 'openssl', 'curl'];
 const DEBIAN = join(process.env.TESSERA_SHARED_DATA ?? join(ROOT, '..', 'shared', 'data'), 'debian');
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
-}
 
 export async function run(options: BenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? (() => undefined);

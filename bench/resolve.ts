@@ -14,16 +14,12 @@ import { PackageUniverse } from '../src/catalog/index.js';
 import { resolve } from '../src/solver/index.js';
 import { aptSimulateInstall, createAptEnvironment } from '../test/support/apt-env.js';
 import { TYPICAL_STACKS, WEB_STACK } from '../test/support/root-sets.js';
+import { median } from './lib/measure.js';
 import { ROOT } from './lib/root.js';
 import type { BenchOptions, BenchResult } from './lib/types.js';
 import { target } from './lib/types.js';
 
 const DATA = join(process.env.TESSERA_SHARED_DATA ?? join(ROOT, '..', 'shared', 'data'), 'debian');
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
-}
 
 function timeOurs(universe: PackageUniverse, roots: readonly string[], runs: number): { ms: number; installs: string[] } {
   const request = roots.map((name) => ({ name }));

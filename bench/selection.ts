@@ -15,16 +15,12 @@ import { PackageUniverse } from '../src/catalog/index.js';
 import { parseKev } from '../src/intel/index.js';
 import { assessRisk, checkApp, checkEnv, checkVulnerabilities, type RiskProfile, type AppProfile } from '../src/risk/index.js';
 import { checkSelectionPolicy, type SelectionPolicy } from '../src/solver/index.js';
+import { median } from './lib/measure.js';
 import { ROOT } from './lib/root.js';
 import type { BenchOptions, BenchResult } from './lib/types.js';
 import { target } from './lib/types.js';
 
 const SHARED = process.env.TESSERA_SHARED_DATA ?? join(ROOT, '..', 'shared', 'data');
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
-}
 
 async function yaml(path: string): Promise<unknown> {
   return parseYaml(await readFile(path, 'utf8'));

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { compareVersions, type Candidate, type PackageUniverse } from '../catalog/index.js';
 import { mitigationAt, profileAt, type ControlCatalog } from '../controls/index.js';
 import { scoreCvss } from '../intel/index.js';
-import { packageVulnerabilities, type AppProfile, type PackageFeeds, type RiskProfile, type Tier } from '../risk/index.js';
+import { higherTier, packageVulnerabilities, TIER_ORDER, type AppProfile, type PackageFeeds, type RiskProfile, type Tier } from '../risk/index.js';
 import { selectComponents, type ControlOption, type RejectedControl, type Selection, type SelectionDiagnostic, type SelectionPolicy } from '../solver/index.js';
 
 export const PLAN_FORMAT = 'tessera-plan/1';
@@ -64,14 +64,13 @@ export interface PlanInputs {
 export function controlOptions(catalog: ControlCatalog, tier: Tier, profilesDir: string): { options: ControlOption[]; notOffered: RejectedControl[] } {
   const options: ControlOption[] = [];
   const notOffered: RejectedControl[] = [];
-  const TIERS: readonly Tier[] = ['minimal', 'low', 'moderate', 'high', 'critical'];
   for (const c of catalog.controls) {
     const profile = profileAt(c, tier);
     if (profile === undefined) {
-      notOffered.push({ id: c.id, category: c.category, reason: 'not-offered', detail: `the catalog offers it from ${TIERS.find((t) => c.tiers[t] !== undefined) ?? 'no'} tier, not at ${tier}` });
+      notOffered.push({ id: c.id, category: c.category, reason: 'not-offered', detail: `the catalog offers it from ${TIER_ORDER.find((t) => c.tiers[t] !== undefined) ?? 'no'} tier, not at ${tier}` });
       continue;
     }
-    const mandatory = c.requiredFrom !== null && TIERS.indexOf(tier) >= TIERS.indexOf(c.requiredFrom) ? `required from ${c.requiredFrom} tier` : undefined;
+    const mandatory = c.requiredFrom !== null && higherTier(tier, c.requiredFrom) === tier ? `required from ${c.requiredFrom} tier` : undefined;
     options.push({
       id: c.id, category: c.category, title: c.name, packages: c.packages,
       mitigates: Object.fromEntries(mitigationAt(c, tier).map((m) => [m.threat, m.strength])),

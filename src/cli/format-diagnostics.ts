@@ -49,3 +49,8 @@ export function summarize(ds: readonly Diagnostic[]): string {
   const shown = parts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w}${n === 1 ? '' : 's'}`);
   return shown.length === 0 ? 'no findings' : shown.join(', ');
 }
+
+/** Diagnostics that may carry a clash (resolution, selection): the message, each clashing rule, the help. */
+export function formatClashDiagnostics(diagnostics: readonly { readonly message: string; readonly help: string; readonly clash?: readonly string[] }[]): string {
+  return diagnostics.map((d) => [`tessera: ${d.message}`, ...(d.clash ?? []).map((line) => `  - ${line}`), `  help: ${d.help}`].join('\n')).join('\n');
+}

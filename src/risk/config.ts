@@ -63,7 +63,8 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
   criticalityImpact: { low: 0.25, medium: 0.5, high: 0.75, 'mission-critical': 1 },
 };
 
-const TIER_ORDER: readonly Tier[] = ['minimal', 'low', 'moderate', 'high', 'critical'];
+/** Tiers from least to most risk. */
+export const TIER_ORDER: readonly Tier[] = ['minimal', 'low', 'moderate', 'high', 'critical'];
 
 export function tierOf(score: number, config: RiskConfig): Tier {
   let tier: Tier = 'minimal';

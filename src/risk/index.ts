@@ -1,7 +1,7 @@
 /** The risk engine's public surface. Pure: no I/O. */
 export { assessRisk } from './assess.js';
 export type { RiskInputs, RiskProfile } from './assess.js';
-export { DEFAULT_RISK_CONFIG, tierOf } from './config.js';
+export { DEFAULT_RISK_CONFIG, higherTier, TIER_ORDER, tierOf } from './config.js';
 export type { FactorId, RiskConfig, Tier } from './config.js';
 export type { Factor } from './factors.js';
 export { APP_SCHEMA, checkApp, checkEnv, checkVulnerabilities, ENV_SCHEMA, VULNERABILITIES_SCHEMA } from './inputs.js';

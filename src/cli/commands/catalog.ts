@@ -8,7 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ArchiveError, readPackagesIndex, readVerifiedRelease } from '../../archive/index.js';
-import { compareVersions, decodeIndexCache, encodeIndexCache, PackageUniverse, type BinaryPackage } from '../../catalog/index.js';
+import { compareVersions, decodeIndexCache, encodeIndexCache, formatAlternatives, PackageUniverse, type BinaryPackage } from '../../catalog/index.js';
 import { UsageError } from '../errors.js';
 import { failWith, integerOption, writeFileAtomically } from '../inputs.js';
 import type { CliIO } from '../io.js';
@@ -65,7 +65,7 @@ export async function loadCatalog(dataDir: string): Promise<LoadedCatalog> {
 }
 
 const relationText = (p: BinaryPackage, key: 'depends' | 'preDepends' | 'recommends' | 'conflicts' | 'breaks' | 'provides') =>
-  p[key].map((alts) => alts.map((r) => `${r.name}${r.archQualifier ? `:${r.archQualifier}` : ''}${r.op ? ` (${r.op} ${r.version})` : ''}`).join(' | ')).join(', ');
+  p[key].map(formatAlternatives).join(', ');
 
 function describePackage(p: BinaryPackage & { readonly sourceLabel?: string }): string {
   const lines = [

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { compareParsedVersions, parseVersion } from '../../catalog/index.js';
 import { parseRootSpec, resolve, type Resolution, type Why } from '../../solver/index.js';
 import { failWith } from '../inputs.js';
+import { formatClashDiagnostics } from '../format-diagnostics.js';
 import type { CliIO } from '../io.js';
 import { loadCatalog } from './catalog.js';
 
@@ -69,7 +70,7 @@ Examples:
       const result = resolve(universe, specs.map(parseRootSpec), { architecture: opts.arch, recommends: opts.recommends === true, suggests: opts.suggests === true, essential: opts.essential === true });
       const ms = performance.now() - started;
       if (!result.ok) {
-        const text = result.diagnostics.map((d) => [`tessera: ${d.message}`, ...(d.clash ?? []).map((line) => `  - ${line}`), `  help: ${d.help}`].join('\n')).join('\n');
+        const text = formatClashDiagnostics(result.diagnostics);
         failWith(io, json, 'no install set', result.diagnostics.map(({ rules: _rules, ...d }) => d), text);
       }
       if (json) {

@@ -15,6 +15,7 @@ import { DEBIAN_RELEASES } from '../../risk/index.js';
 import { checkSelectionPolicy, type SelectionPolicy } from '../../solver/index.js';
 import { UsageError } from '../errors.js';
 import { collect, failWith, readText, writeFileAtomically } from '../inputs.js';
+import { formatClashDiagnostics } from '../format-diagnostics.js';
 import type { CliIO } from '../io.js';
 import { loadCatalog } from './catalog.js';
 import { formatIntelDiagnostics } from './intel.js';
@@ -105,7 +106,7 @@ Examples:
       const profilesDir = relative(REPO, join(opts.controls, 'profiles')) || 'profiles';
       const result = await planImage({ app, profile, universe, sources: sources.map(({ label, priority, codename, path, sha256 }) => ({ label, priority, codename, path, sha256 })), controls: controls.value.catalog, profilesDir, policy, feeds, release: opts.release });
       if (!result.ok) {
-        const text = result.diagnostics.map((d) => [`tessera: ${d.message}`, ...(d.clash ?? []).map((l) => `  - ${l}`), `  help: ${d.help}`].join('\n')).join('\n');
+        const text = formatClashDiagnostics(result.diagnostics);
         failWith(io, json, 'no plan', result.diagnostics, `${text}\nno plan written`);
       }
       const text = JSON.stringify(result.plan, null, 2) + '\n';

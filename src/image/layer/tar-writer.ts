@@ -3,23 +3,13 @@
  * fit (a long path or link target, a large id or size, a long user or group name). Nothing in a
  * header depends on the machine or the time of the build, so equal inputs give equal bytes.
  */
+import type { TarHeader } from '../deb/tar-reader.js';
 import type { LayerEntryType } from './safe-entry.js';
 
 export const BLOCK = 512;
 
-export interface TarWriteHeader {
-  /** Archive path; directories end with `/`. */
-  readonly path: string;
-  readonly type: LayerEntryType;
-  readonly mode: number;
-  readonly uid: number;
-  readonly gid: number;
-  readonly uname: string;
-  readonly gname: string;
-  readonly size: number;
-  readonly mtime: number;
-  readonly linkname: string;
-}
+/** A header as the reader gives it, restricted to the types a layer may hold; directories' paths end with `/`. */
+export type TarWriteHeader = Omit<TarHeader, 'type'> & { readonly type: LayerEntryType };
 
 const FLAGS: Record<LayerEntryType, string> = { file: '0', hardlink: '1', symlink: '2', directory: '5' };
 const enc = new TextEncoder();

@@ -15,15 +15,14 @@
  * 4. The chosen controls are resolved with the app once more: that install set is the plan.
  */
 import type { Candidate, PackageUniverse } from '../../catalog/index.js';
-import type { Tier } from '../../risk/index.js';
+import { higherTier, type Tier } from '../../risk/index.js';
 import { explainInfeasibility, MipModel, solveMip, type Variable } from '../mip/index.js';
 import { clashesWithin, resolve, type ResolveOptions, type RootRequest } from '../resolver/index.js';
 import { logResidual, removedShare, TANGENT_POINTS, tangentAt } from './layers.js';
 import { prohibitionOf } from './policy.js';
 import { DEFAULT_COST_WEIGHTS, type ControlOption, type CostWeights, type PlannedPackage, type RejectedControl, type SelectedControl, type SelectionDiagnostic, type SelectionInput, type SelectionResult } from './types.js';
 
-const TIERS: readonly Tier[] = ['minimal', 'low', 'moderate', 'high', 'critical'];
-const atLeast = (tier: Tier, floor: Tier) => TIERS.indexOf(tier) >= TIERS.indexOf(floor);
+const atLeast = (tier: Tier, floor: Tier) => higherTier(tier, floor) === tier;
 const round = (x: number) => Math.round(x * 100) / 100;
 
 interface ControlClosure {
