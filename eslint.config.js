@@ -7,7 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Pure engines (design.md): no process, timers or network from globals either.
-    files: ['src/{policy,policy-analysis,fragments,context,risk,catalog,controls,solver}/**/*.ts'],
+    files: ['src/{policy,policy-analysis,fragments,context,risk,catalog,controls,solver,audit,monitor}/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-globals': ['error', 'process', 'fetch', 'require', 'setTimeout', 'setInterval', 'Buffer', '__dirname'],

@@ -33,6 +33,8 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchModule>>> = {
   resolve: () => import('./resolve.js'),
   selection: () => import('./selection.js'),
   image: () => import('./image.js'),
+  store: () => import('./store.js'),
+  server: () => import('./server.js'),
 };
 
 const RESULTS_DIR = join(ROOT, 'bench', 'results');

@@ -5,3 +5,16 @@ export { canonicalJson, controlOptions, planDigest, planImage, PLAN_FORMAT } fro
 export type { ImagePlan, PlanInputs, PlanSource } from './plan.js';
 export { CONTROLS_DIR, loadControlCatalog } from './controls.js';
 export type { LoadedControlCatalog } from './controls.js';
+export { evaluateDeployments, MONITOR_ACTOR, policyDigest, REBUILD_ACTION } from './adapt.js';
+export type { AdaptDeps, DeploymentOutcome, EvaluateOptions, PlanOutcome, SummaryStore } from './adapt.js';
+export { buildFromPlan } from './build-plan.js';
+export type { PlanBuild, PlanBuildOptions } from './build-plan.js';
+export { buildPlannedImage, ImageRebuildError } from './adapt-build.js';
+export type { RebuildOptions } from './adapt-build.js';
+export { FileSummaryStore, MemorySummaryStore } from './adapt-summaries.js';
+export { leaderLockKey, PostgresLeadership, soleLeader } from './adapt-leader.js';
+export type { Leadership, PostgresLeadershipOptions } from './adapt-leader.js';
+export { startAdaptationLoop } from './adapt-loop.js';
+export type { LoopOptions, RunningLoop } from './adapt-loop.js';
+export { WebhookNotifier } from './adapt-webhook.js';
+export type { WebhookOptions } from './adapt-webhook.js';

@@ -17,3 +17,18 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** The server answered a request of `--server` mode with a problem (RFC 9457): exit 1, no stack. */
+export class ServerProblemError extends Error {
+  readonly exitCode = 1;
+  constructor(
+    readonly server: string,
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly code?: string,
+  ) {
+    super(`${server}: ${status === 0 ? '' : `${status} `}${title}${detail !== '' ? `: ${detail}` : ''}${code !== undefined ? ` (${code})` : ''}`);
+    this.name = 'ServerProblemError';
+  }
+}

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerAudit } from './commands/audit.js';
 import { registerAuthorize } from './commands/authorize.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerDeb } from './commands/deb.js';
@@ -11,12 +12,14 @@ import { registerDemo } from './commands/demo.js';
 import { registerFragment } from './commands/fragment.js';
 import { registerImage } from './commands/image.js';
 import { registerIntel } from './commands/intel.js';
+import { registerMonitor } from './commands/monitor.js';
 import { registerPermissions } from './commands/permissions.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerRisk } from './commands/risk.js';
 import { registerSynth } from './commands/synth.js';
+import { registerServe } from './commands/serve.js';
 import { FeedStoreError } from '../store/index.js';
-import { InputError, UsageError } from './errors.js';
+import { InputError, ServerProblemError, UsageError } from './errors.js';
 import { defaultDataDir, type CliIO } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -26,6 +29,8 @@ export function buildProgram(io: CliIO): Command {
     .description('Tessera: least privilege from live risk — IAM policy decisions and analysis, threat intel and risk assessment, Debian packages')
     .version(VERSION)
     .option('--data-dir <dir>', 'where the embedded store, caches and feeds live', defaultDataDir(io.env))
+    .option('--server <url>', 'work against a Tessera server instead of the embedded store (fragment, synth); also $TESSERA_SERVER', io.env.TESSERA_SERVER)
+    .option('--token <token>', 'the API token for --server; also $TESSERA_TOKEN', io.env.TESSERA_TOKEN)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
@@ -60,6 +65,9 @@ in the input, 2 usage errors.`);
   registerImage(program, io);
   registerDeb(program, io);
   registerDemo(program, io);
+  registerAudit(program, io);
+  registerServe(program, io);
+  registerMonitor(program, io);
   for (const c of program.commands) propagate(c, io);
   return program;
 }
@@ -85,6 +93,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       return 2;
     }
     if (e instanceof InputError) return 1;
+    if (e instanceof ServerProblemError) {
+      io.stderr(`tessera: server ${e.message}\n`);
+      return 1;
+    }
     if (e instanceof FeedStoreError) {
       // The data directory's feed store is unreadable or was changed by hand: say so, no stack.
       io.stderr(`tessera: ${e.message}\n`);

@@ -11,6 +11,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileSource, openDeb } from './deb/read-deb.js';
 import type { DebControl } from './deb/control.js';
+import type { Decompressor } from './deb/decompress.js';
+import { systemDecompressor } from './deb/system-decompress.js';
 import { imageDiagnostic, type ImageDiagnostic } from './diagnostics.js';
 import { normalizePath } from './layer/paths.js';
 import { writeLayer } from './layer/write-layer.js';
@@ -50,6 +52,11 @@ export interface BuildImageOptions {
    * referrers, before the oci-archive is written (so it carries them too).
    */
   readonly documents?: Omit<ImageDocumentsInput, 'imageDigest' | 'sourceDateEpoch'>;
+  /**
+   * How .deb members are decompressed. Default: the system's `xz` and `zstd` for large members
+   * when they run (`deb/system-decompress.ts`), else in process; the bytes are the same either way.
+   */
+  readonly decompress?: Decompressor;
 }
 
 export type BuildImageResult =
@@ -57,17 +64,24 @@ export type BuildImageResult =
   | { readonly ok: false; readonly diagnostics: readonly ImageDiagnostic[] };
 
 /** The control of every .deb (their data archives are read later, by `writeLayer`). */
-async function readControls(files: readonly string[]): Promise<{ controls: DebControl[]; diagnostics: ImageDiagnostic[] }> {
+async function readControls(files: readonly string[], decompress: Decompressor): Promise<{ controls: DebControl[]; diagnostics: ImageDiagnostic[] }> {
   const controls: DebControl[] = [];
   const diagnostics: ImageDiagnostic[] = [];
   const seen = new Map<string, string>();
-  for (const file of files) {
-    const opened = await openDeb(fileSource(file), { fileName: file });
+  // Control archives are small: reading 16 at a time overlaps their file reads; results stay in order.
+  const all = [];
+  for (let i = 0; i < files.length; i += 16) {
+    all.push(...await Promise.all(files.slice(i, i + 16).map(async (file) => {
+      const opened = await openDeb(fileSource(file), { fileName: file, decompress });
+      if (opened.ok) await opened.deb.close();
+      return opened;
+    })));
+  }
+  for (const opened of all) {
     if (!opened.ok) {
       diagnostics.push(...opened.diagnostics);
       continue;
     }
-    await opened.deb.close();
     const { control, fileName } = opened.deb;
     const before = seen.get(control.package.name);
     if (before !== undefined) {
@@ -81,8 +95,8 @@ async function readControls(files: readonly string[]): Promise<{ controls: DebCo
 }
 
 /** The certificates ca-certificates ships (its data archive read once more; it is small). */
-async function caCertificates(file: string): Promise<CaCertificate[]> {
-  const opened = await openDeb(fileSource(file), { fileName: file });
+async function caCertificates(file: string, decompress: Decompressor): Promise<CaCertificate[]> {
+  const opened = await openDeb(fileSource(file), { fileName: file, decompress });
   if (!opened.ok) return []; // reported by readControls already
   const out: CaCertificate[] = [];
   const prefix = `${CA_CERTIFICATES_DIR}/`;
@@ -113,13 +127,16 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
     if (target !== undefined && (await stat(target).then(() => true, () => false))) throw new Error(`${target} already exists; an image is written to a new path`);
   }
   const all = LAYER_GROUPS.flatMap((g) => options.debs[g]);
-  const { controls, diagnostics } = await readControls(all);
+  const decompress = options.decompress ?? (await systemDecompressor()).decompress;
+  const { controls, diagnostics } = await readControls(all, decompress);
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   const ca = controls.findIndex((c) => c.package.name === 'ca-certificates');
-  const caCerts = ca < 0 ? undefined : await caCertificates(all[ca] as string);
+  const caCerts = ca < 0 ? undefined : await caCertificates(all[ca] as string, decompress);
   const declared = declarativeEntries({ packages: controls, files: options.files, caCertificates: caCerts });
   if (declared.diagnostics.length > 0) return { ok: false, diagnostics: declared.diagnostics };
 
+  // controls[i] is the control of all[i]: every .deb was read, none twice.
+  const known = new Map(all.map((file, i) => [file, controls[i] as DebControl]));
   const work = await mkdtemp(join(dirname(options.output), `.${basename(options.output)}.build-`));
   try {
     const layers: (LayoutLayer & { name: string })[] = [];
@@ -131,7 +148,7 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
       if (debs.length === 0) continue;
       const tar = join(work, `${group}.tar`);
       // The merged-/usr links (`bin -> usr/bin`, ...) go into the lowest layer.
-      const r = await writeLayer({ debs, target: tar, sourceDateEpoch: epoch, mergedUsrLinks: layers.length === 0 });
+      const r = await writeLayer({ debs, target: tar, sourceDateEpoch: epoch, mergedUsrLinks: layers.length === 0, decompress, durable: false, controls: known });
       if (!r.ok) {
         diagnostics.push(...r.diagnostics);
         continue;

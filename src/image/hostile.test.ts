@@ -1,13 +1,21 @@
 /**
  * Each hostile .deb of testdata/hostile-debs (scripts/make-hostile-debs.mjs) must be refused with
  * its own diagnostic, and a refused build must leave nothing in the target directory: no layer and
- * no temporary file.
+ * no temporary file. Each case runs three ways: decompressed in process; through the system's
+ * tools for every member however small; and repacked with xz members (the compression real
+ * packages use) through the system's `xz`.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { writeLayer, type ImageDiagnosticCode } from './index.js';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { makeAr } from '../../test/support/debs.js';
+import { hasTool } from '../../test/support/tools.js';
+import type { Decompressor } from './deb/decompress.js';
+import { systemDecompressor } from './deb/system-decompress.js';
+import { fileSource, openDeb, writeLayer, type ImageDiagnosticCode } from './index.js';
 
 const HOSTILE = join(import.meta.dirname, '..', '..', 'testdata', 'hostile-debs');
 
@@ -35,7 +43,43 @@ const CASES: [string, ImageDiagnosticCode, string | null][] = [
 let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('hostile .debs', () => {
+/** The ar members of a .deb (none when it is not an ar archive). */
+function arMembers(bytes: Buffer): { name: string; data: Buffer }[] {
+  if (bytes.subarray(0, 8).toString('latin1') !== '!<arch>\n') return [];
+  const out: { name: string; data: Buffer }[] = [];
+  for (let at = 8; at + 60 <= bytes.length;) {
+    const name = bytes.subarray(at, at + 16).toString('latin1').trim().replace(/\/$/, '');
+    const size = Number(bytes.subarray(at + 48, at + 58).toString('latin1').trim());
+    out.push({ name, data: bytes.subarray(at + 60, at + 60 + size) });
+    at += 60 + size + (size % 2);
+  }
+  return out;
+}
+
+/** `file` with every `.tar.gz` or bare `.tar` member recompressed as `.tar.xz`, in a directory of its own. */
+let repacked = '';
+afterAll(() => rmSync(repacked, { recursive: true, force: true }));
+function repackWithXz(file: string): string {
+  if (repacked === '') repacked = mkdtempSync(join(tmpdir(), 'tessera-hostile-xz-'));
+  const bytes = readFileSync(join(HOSTILE, file));
+  const members = arMembers(bytes).map(({ name, data }) => {
+    const m = /^(control|data)\.tar(\.gz)?$/.exec(name);
+    if (m === null) return { name, data };
+    const tar = m[2] === undefined ? data : gunzipSync(data);
+    return { name: `${m[1]}.tar.xz`, data: spawnSync('xz', ['-c', '-q'], { input: tar }).stdout };
+  });
+  const out = join(repacked, file);
+  writeFileSync(out, members.length === 0 ? bytes : makeAr(members));
+  return out;
+}
+const xzMember = (member: string | null) => member?.replace(/^((?:control|data)\.tar)(\.gz)?$/, '$1.xz') ?? null;
+
+const DECOMPRESSORS: [string, () => Promise<Decompressor | undefined>][] = [
+  ['in process', () => Promise.resolve(undefined)],
+  ['through system tools', async () => (await systemDecompressor({ minSize: 0 })).decompress],
+];
+
+describe.each(DECOMPRESSORS)('hostile .debs, decompressed %s', (_, decompressor) => {
   it('has a case for every generated file', () => {
     expect(readdirSync(HOSTILE).sort()).toEqual(CASES.map(([f]) => f).sort());
   });
@@ -43,7 +87,7 @@ describe('hostile .debs', () => {
   it.each(CASES)('%s is refused with %s', async (file, code, member) => {
     dir = mkdtempSync(join(tmpdir(), 'tessera-hostile-'));
     const target = join(dir, 'layer.tar');
-    const r = await writeLayer({ debs: [join(HOSTILE, file)], target, sourceDateEpoch: 0, maxMemberSize: 3500 });
+    const r = await writeLayer({ debs: [join(HOSTILE, file)], target, sourceDateEpoch: 0, maxMemberSize: 3500, decompress: await decompressor() });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.diagnostics[0]).toMatchObject({ code, deb: file, member, severity: 'error' });
@@ -55,9 +99,38 @@ describe('hostile .debs', () => {
     dir = mkdtempSync(join(tmpdir(), 'tessera-hostile-'));
     const target = join(dir, 'layer.tar');
     const debs = ['through-symlink.deb', 'fifo.deb', 'device-node.deb'].map((f) => join(HOSTILE, f));
-    const r = await writeLayer({ debs, target, sourceDateEpoch: 0 });
+    const r = await writeLayer({ debs, target, sourceDateEpoch: 0, decompress: await decompressor() });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.diagnostics.map((d) => d.code)).toEqual(['image/through-symlink', 'image/fifo', 'image/device-node']);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('hostile .debs repacked with xz, decompressed through the system\'s xz', () => {
+  it.each(CASES)('%s is refused with %s', async (file, code, member) => {
+    if (!hasTool('xz')) return;
+    dir = mkdtempSync(join(tmpdir(), 'tessera-hostile-'));
+    const target = join(dir, 'layer.tar');
+    const { decompress, native } = await systemDecompressor({ minSize: 0 });
+    expect(native).toContain('xz');
+    const r = await writeLayer({ debs: [repackWithXz(file)], target, sourceDateEpoch: 0, maxMemberSize: 3500, decompress });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.diagnostics[0]).toMatchObject({ code, deb: file, member: xzMember(member), severity: 'error' });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('controls read earlier in the build', () => {
+  it('still checks the data against the given control\'s md5sums', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tessera-hostile-'));
+    const file = join(HOSTILE, 'md5sums-mismatch.deb');
+    const opened = await openDeb(fileSource(file), { fileName: file });
+    if (!opened.ok) throw new Error('the control should read');
+    await opened.deb.close();
+    const controls = new Map([[file, opened.deb.control]]);
+    const r = await writeLayer({ debs: [file], target: join(dir, 'layer.tar'), sourceDateEpoch: 0, controls });
+    expect(r).toMatchObject({ ok: false, diagnostics: [{ code: 'image/checksum-mismatch', member: './usr/share/hello' }] });
     expect(readdirSync(dir)).toEqual([]);
   });
 });

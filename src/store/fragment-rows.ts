@@ -23,11 +23,18 @@ const CHUNK = 200;
 
 /** Inserts a new draft version with its tag and action rows (inside the caller's transaction). */
 export async function insertVersion(trx: Trx, input: FragmentContent, version: number, actor: Actor): Promise<void> {
-  const content = normalizeContent(input);
-  const key = { fragment_id: content.id, version };
-  await trx
-    .insertInto('fragment_versions')
-    .values({
+  await insertVersions(trx, [{ content: input, version }], actor);
+}
+
+/** Inserts draft versions with their tag and action rows, in multi-row inserts (inside the caller's transaction). */
+export async function insertVersions(trx: Trx, items: readonly { content: FragmentContent; version: number }[], actor: Actor): Promise<void> {
+  const versions = [];
+  const tags = [];
+  const actions = [];
+  for (const item of items) {
+    const content = normalizeContent(item.content);
+    const key = { fragment_id: content.id, version: item.version };
+    versions.push({
       ...key,
       hash: contentHash(content),
       status: 'draft',
@@ -38,10 +45,13 @@ export async function insertVersion(trx: Trx, input: FragmentContent, version: n
       search_text: searchText(content),
       created_at: actor.at,
       created_by: actor.by,
-    })
-    .execute();
-  for (const rows of chunks([...new Set(content.tags)].map((tag) => ({ ...key, tag })))) await trx.insertInto('fragment_tags').values(rows).execute();
-  const actions = actionIndexEntries(content).map((e) => ({ ...key, effect: e.effect, service: e.service, pattern: e.pattern }));
+    });
+    for (const tag of new Set(content.tags)) tags.push({ ...key, tag });
+    for (const e of actionIndexEntries(content)) actions.push({ ...key, effect: e.effect, service: e.service, pattern: e.pattern });
+  }
+  // Versions first: the tag and action rows reference them.
+  for (const rows of chunks(versions)) await trx.insertInto('fragment_versions').values(rows).execute();
+  for (const rows of chunks(tags)) await trx.insertInto('fragment_tags').values(rows).execute();
   for (const rows of chunks(actions)) await trx.insertInto('fragment_actions').values(rows).execute();
 }
 

@@ -1,8 +1,55 @@
 /** Public surface of the store module: the persistence adapters behind the ports of the engines. */
 export { openSqliteDatabase, openSqliteFragmentStore } from './sqlite-fragment-store.js';
 export { KyselyFragmentStore } from './kysely-fragment-store.js';
+export { bulkCreateFragments } from './bulk-load.js';
 export { StoreMigrationError, createMigrator, migrateToLatest } from './migrator.js';
+export type { MigratorOptions } from './migrator.js';
+export { migratePostgres, openPostgresDatabase, openPostgresFragmentStore } from './postgres.js';
+export type { PostgresStoreOptions } from './postgres.js';
+export { KyselyControlPlane, openPostgresControlPlane, openSqliteControlPlane } from './control-plane.js';
+export {
+  BoundaryNotFoundError,
+  ControlPlaneClosedError,
+  ControlPlaneStoreError,
+  ControlPlaneStoreFailureError,
+  CorruptControlPlaneStoreError,
+  DeploymentNotFoundError,
+  InvalidPolicyTransitionError,
+  InvalidStoreArgumentError,
+  PolicyNotFoundError,
+  PolicyTeamMismatchError,
+  StaleImageError,
+  StalePolicyStatusError,
+  TokenExistsError,
+} from './control-plane-errors.js';
+export type { ControlPlaneStoreErrorCode } from './control-plane-errors.js';
 export { MIGRATIONS } from './migrations/index.js';
 export type { TesseraDatabase } from './schema.js';
 export { FeedStoreError, FileFeedStore, sha256 } from './feed-snapshots.js';
 export type { FeedSnapshot, FeedSource } from './feed-snapshots.js';
+export type {
+  ApiTokenRecord,
+  AuditEventInput,
+  AuditLogStore,
+  AuditRecord,
+  ControlPlaneStore,
+  DeploymentRecord,
+  DeploymentStore,
+  ImageLineageRecord,
+  Role,
+  TokenStore,
+} from './control-plane-port.js';
+export { POLICY_ACTIONS, POLICY_STATUSES, POLICY_TRANSITIONS } from './policy-port.js';
+export type {
+  BoundaryVersion,
+  NewPolicyVersion,
+  PolicyAction,
+  PolicyActor,
+  PolicyAssignment,
+  PolicyStatus,
+  PolicyStatusChange,
+  PolicyStore,
+  PolicySummary,
+  PolicySynthesisInput,
+  PolicyVersion,
+} from './policy-port.js';

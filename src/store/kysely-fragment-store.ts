@@ -30,8 +30,11 @@ type Trx = Transaction<TesseraDatabase>;
 export class KyselyFragmentStore implements FragmentStore {
   #closed = false;
 
-  /** Takes ownership of `db` (close destroys it); the schema must be migrated. */
-  constructor(private readonly db: Kysely<TesseraDatabase>) {}
+  /**
+   * Takes ownership of `db` (close destroys it) unless `shared`, when its owner (the control-plane
+   * store) destroys it; the schema must be migrated.
+   */
+  constructor(private readonly db: Kysely<TesseraDatabase>, private readonly options: { shared?: boolean } = {}) {}
 
   create(content: FragmentContent, actor: Actor): Promise<FragmentVersion> {
     return this.#tx('create', async (trx) => {
@@ -124,7 +127,7 @@ export class KyselyFragmentStore implements FragmentStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.db.destroy();
+    if (this.options.shared !== true) await this.db.destroy();
   }
 
   async #reload(trx: Trx, ref: FragmentRef): Promise<FragmentVersion> {

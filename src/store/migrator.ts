@@ -12,13 +12,26 @@ export class StoreMigrationError extends Error {
   }
 }
 
-export function createMigrator(db: Kysely<unknown>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
+export interface MigratorOptions {
+  /**
+   * The PostgreSQL schema that holds the store (and Kysely's migration tables). Needed there
+   * because Kysely otherwise looks for its migration table in every schema of the database, and
+   * would take another schema's for this one's.
+   */
+  readonly schema?: string;
+}
+
+export function createMigrator(db: Kysely<unknown>, options: MigratorOptions = {}): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    ...(options.schema !== undefined && { migrationTableSchema: options.schema }),
+  });
 }
 
 /** Runs every pending migration; returns the names of those that ran. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const { error, results = [] } = await createMigrator(db).migrateToLatest();
+export async function migrateToLatest(db: Kysely<unknown>, options: MigratorOptions = {}): Promise<string[]> {
+  const { error, results = [] } = await createMigrator(db, options).migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
     const detail = error instanceof Error ? error.message : String(error);

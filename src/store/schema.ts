@@ -3,6 +3,7 @@
  * snake_case, as the migrations create them; the migrations themselves do not import these types
  * (a migration must keep meaning what it meant when it was written).
  */
+import type { ColumnType } from 'kysely';
 
 /** One row per fragment id. `latest_version` numbers the next version and serializes writers. */
 export interface FragmentsTable {
@@ -56,10 +57,151 @@ export interface FragmentStatusHistoryTable {
   comment: string | null;
 }
 
+/** A `bigint` column: PostgreSQL's driver reads it as a string (it may exceed 2^53); SQLite as a number. */
+type BigintColumn = ColumnType<number | string, number, number>;
+
+/** API tokens; `secret_hash` is the scrypt hash, never the secret. */
+export interface ApiTokensTable {
+  id: string;
+  principal: string;
+  role: string;
+  team: string | null;
+  secret_hash: string;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+}
+
+/** The audit chain; `detail` is canonical JSON. */
+export interface AuditLogTable {
+  seq: BigintColumn;
+  prev_hash: string;
+  hash: string;
+  at: string;
+  actor: string;
+  action: string;
+  resource: string;
+  outcome: string;
+  detail: string;
+}
+
+/** One row (id 1): the appenders' lock, holding the last seq appended. */
+export interface AuditHeadTable {
+  id: number;
+  seq: BigintColumn;
+}
+
+/** Registered deployments; `app` and `environment` are canonical JSON. */
+export interface DeploymentsTable {
+  id: string;
+  app: string;
+  environment: string;
+  image_digest: string | null;
+  plan_digest: string | null;
+  risk_tier: string | null;
+  updated_at: string;
+}
+
+/** Rebuilds per deployment, `seq` from 1; `reasons` is canonical JSON (an array). */
+export interface ImageLineageTable {
+  deployment_id: string;
+  seq: number;
+  from_digest: string | null;
+  to_digest: string;
+  plan_digest: string;
+  reasons: string;
+  at: string;
+}
+
+/** Permissions boundaries; `latest_version` numbers the next version and serializes writers. */
+export interface BoundariesTable {
+  id: string;
+  latest_version: number;
+  created_at: string;
+  created_by: string;
+}
+
+/** One row per boundary version; `document` is canonical JSON. */
+export interface BoundaryVersionsTable {
+  boundary_id: string;
+  version: number;
+  document: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** Synthesized policies; `team` is fixed at creation, `latest_version` serializes writers. */
+export interface PoliciesTable {
+  id: string;
+  team: string;
+  latest_version: number;
+  created_at: string;
+  created_by: string;
+}
+
+/** One row per version; `request`, `documents` and `verdict` are canonical JSON. */
+export interface PolicyVersionsTable {
+  policy_id: string;
+  version: number;
+  status: string;
+  request: string;
+  documents: string;
+  verdict: string;
+  risk: number;
+  boundary_id: string;
+  boundary_version: number;
+  created_at: string;
+  created_by: string;
+}
+
+/** Status changes of policy versions; `seq` counts from 1 per version. */
+export interface PolicyStatusHistoryTable {
+  policy_id: string;
+  version: number;
+  seq: number;
+  from_status: string;
+  to_status: string;
+  changed_at: string;
+  changed_by: string;
+  comment: string | null;
+}
+
+export interface AssignmentsTable {
+  principal: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** The principal's policies, `position` from 0 in the order given. */
+export interface AssignmentPoliciesTable {
+  principal: string;
+  position: number;
+  policy_id: string;
+}
+
+/** One row (id 1): the count of changes to principals' policy sets. */
+export interface PolicyRevisionTable {
+  id: number;
+  revision: BigintColumn;
+}
+
 export interface TesseraDatabase {
   fragments: FragmentsTable;
   fragment_versions: FragmentVersionsTable;
   fragment_tags: FragmentTagsTable;
   fragment_actions: FragmentActionsTable;
   fragment_status_history: FragmentStatusHistoryTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  deployments: DeploymentsTable;
+  image_lineage: ImageLineageTable;
+  boundaries: BoundariesTable;
+  boundary_versions: BoundaryVersionsTable;
+  policies: PoliciesTable;
+  policy_versions: PolicyVersionsTable;
+  policy_status_history: PolicyStatusHistoryTable;
+  assignments: AssignmentsTable;
+  assignment_policies: AssignmentPoliciesTable;
+  policy_revision: PolicyRevisionTable;
 }

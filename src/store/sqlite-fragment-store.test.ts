@@ -119,12 +119,22 @@ describe('SQLite fragment store', () => {
     const file = tempFile();
     await (await openSqliteFragmentStore(file)).close();
     const objects = peek<{ type: string; name: string; tbl_name: string }>(file, "select type, name, tbl_name from sqlite_master where name not like 'sqlite_%' and name not like 'kysely_%' order by type, name");
-    expect(objects.filter((o) => o.type === 'table').map((o) => o.name)).toEqual(['fragment_actions', 'fragment_status_history', 'fragment_tags', 'fragment_versions', 'fragments']);
+    expect(objects.filter((o) => o.type === 'table').map((o) => o.name)).toEqual([
+      'api_tokens', 'assignment_policies', 'assignments', 'audit_head', 'audit_log', 'boundaries', 'boundary_versions', 'deployments',
+      'fragment_actions', 'fragment_status_history', 'fragment_tags', 'fragment_versions', 'fragments', 'image_lineage',
+      'policies', 'policy_revision', 'policy_status_history', 'policy_versions',
+    ]);
     expect(objects.filter((o) => o.type === 'index').map((o) => `${o.tbl_name}.${o.name}`)).toEqual([
-      'fragment_actions.fragment_actions_service_idx',
-      'fragment_tags.fragment_tags_tag_idx',
-      'fragment_versions.fragment_versions_resource_type_idx',
-      'fragment_versions.fragment_versions_status_idx',
+      'api_tokens.api_tokens_created_idx',
+      'assignment_policies.assignment_policies_policy_idx',
+      'audit_log.audit_log_actor_idx',
+      'deployments.deployments_image_digest_idx',
+      'fragment_actions.fragment_actions_pattern_key_idx',
+      'fragment_actions.fragment_actions_service_pattern_idx',
+      'fragment_tags.fragment_tags_tag_key_idx',
+      'fragment_versions.fragment_versions_resource_type_key_idx',
+      'fragment_versions.fragment_versions_status_key_idx',
+      'policy_versions.policy_versions_one_active',
     ]);
   });
 
@@ -175,7 +185,7 @@ describe('SQLite fragment store', () => {
 
   it('works from a Kysely instance the caller builds (the dialect-neutral path)', async () => {
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
-    expect(await migrateToLatest(db)).toEqual(['001-fragments']);
+    expect(await migrateToLatest(db)).toEqual(Object.keys(MIGRATIONS));
     await db.destroy();
   });
 });

@@ -3,53 +3,15 @@
  * and action queries exactly as a plain JS filter over the generated contents does; and on a random
  * data set the SQLite store and the in-memory store return the same page for random queries.
  */
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionPatternsIntersect, createMemoryFragmentStore, formatRef } from '../fragments/index.js';
-import type { FragmentContent, FragmentQuery, FragmentStatus, FragmentStore, LifecycleAction } from '../fragments/index.js';
+import { actionPatternsIntersect, formatRef } from '../fragments/index.js';
+import type { FragmentContent, FragmentQuery, FragmentStore } from '../fragments/index.js';
 import { author, dynamodbWriteTable, kmsDecrypt, s3ReadBucket } from '../fragments/testing/fragment-fixtures.js';
 import { openSqliteFragmentStore } from './index.js';
+import { describeSearchAgreement, generateFragment, rng } from './testing/search-agreement.test-support.js';
 
-/** mulberry32: a small seeded generator, so the data set is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const RESOURCE_TYPES = ['s3:bucket', 's3:object', 'dynamodb:table', 'kms:key', 'sqs:queue', 'lambda:function', 'logs:log-group', 'iam:role'];
-const TAGS = ['read', 'write', 'admin', 'pii', 'data', 'crypto', 'guardrail', 'debugging', 'ops', 'billing'];
-const ACTIONS = [
-  's3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:Get*', 's3:*', 's3:DeleteObject*',
-  'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:*Item', 'dynamodb:Query',
-  'kms:Decrypt', 'kms:Encrypt', 'kms:*', 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:*Message',
-  'lambda:InvokeFunction', 'logs:Get*', 'iam:PassRole', 'iam:Get*', '*', 's?s:*', '*:Describe*',
-];
 const BASES = [s3ReadBucket, dynamodbWriteTable, kmsDecrypt];
-
-function generate(i: number, random: () => number): FragmentContent {
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-  const some = <T>(list: readonly T[], max: number): T[] => [...new Set(Array.from({ length: 1 + Math.floor(random() * max) }, () => pick(list)))];
-  const base = BASES[i % BASES.length] as FragmentContent;
-  return {
-    ...base,
-    id: `fragment-${String(i).padStart(5, '0')}`,
-    title: `${pick(['Read', 'Write', 'Administer', 'Decrypt'])} ${pick(['orders', 'invoices', 'telemetry'])} number ${i}`,
-    resourceType: pick(RESOURCE_TYPES),
-    tags: some(TAGS, 3),
-    risk: Math.floor(random() * 101),
-    statements: Array.from({ length: 1 + Math.floor(random() * 2) }, (_, s) => ({
-      Sid: `S${s}`,
-      Effect: random() < 0.85 ? 'Allow' : 'Deny',
-      Action: some(ACTIONS, 3),
-      Resource: '*',
-    })),
-  };
-}
+const generate = (i: number, random: () => number) => generateFragment(i, random, BASES);
 
 function grants(content: FragmentContent, action: string, effect = 'Allow'): boolean {
   return content.statements.some((s) => s['Effect'] === effect && (s['Action'] as string[]).some((p) => actionPatternsIntersect(p, action)));
@@ -105,57 +67,4 @@ describe('SQLite search with 10,000 fragments', () => {
   });
 });
 
-describe('SQLite and in-memory stores agree', () => {
-  const random = rng(7);
-  const stores: FragmentStore[] = [];
-  beforeAll(async () => {
-    stores.push(createMemoryFragmentStore(), await openSqliteFragmentStore(':memory:'));
-    const paths: LifecycleAction[][] = [[], ['submit'], ['submit', 'approve'], ['submit', 'reject'], ['submit', 'approve', 'deprecate'], ['archive']];
-    for (let i = 0; i < 150; i++) {
-      const versions = [generate(i, random), ...Array.from({ length: Math.floor(random() * 3) }, () => ({ ...generate(i, random) }))];
-      const statusPaths = versions.map(() => paths[Math.floor(random() * paths.length)] as LifecycleAction[]);
-      for (const store of stores) {
-        for (const [v, content] of versions.entries()) {
-          if (v === 0) await store.create(content, author);
-          else await store.addVersion(content, author);
-          for (const action of statusPaths[v] ?? []) await store.transition({ id: content.id, version: v + 1 }, action, author);
-        }
-      }
-    }
-  });
-  afterAll(async () => {
-    for (const store of stores) await store.close();
-  });
-
-  it('on random queries', async () => {
-    const statuses: FragmentStatus[] = ['draft', 'in-review', 'approved', 'rejected', 'deprecated', 'archived'];
-    const keys = ['resourceType', 'action', 'effect', 'tags', 'minRisk', 'maxRisk', 'status', 'text', 'latestOnly', 'limit', 'offset'] as const;
-    const values = fc.record({
-      resourceType: fc.constantFrom(...RESOURCE_TYPES),
-      action: fc.oneof(fc.constantFrom(...ACTIONS), fc.string({ unit: fc.constantFrom('s', '3', 'q', ':', 'G', 'e', 't', '*', '?'), maxLength: 8 })),
-      effect: fc.constantFrom('Allow' as const, 'Deny' as const),
-      tags: fc.subarray(TAGS, { maxLength: 2 }),
-      minRisk: fc.integer({ min: 0, max: 100 }),
-      maxRisk: fc.integer({ min: 0, max: 100 }),
-      status: fc.subarray(statuses),
-      text: fc.constantFrom('ORDERS', 'number 1', 'read', 'x', 'decrypt', 'fragment-0001', '_', '%'),
-      latestOnly: fc.boolean(),
-      limit: fc.integer({ min: 0, max: 30 }),
-      offset: fc.integer({ min: 0, max: 40 }),
-    });
-    // A few filters at a time, so that many queries match something.
-    const query: fc.Arbitrary<FragmentQuery> = fc
-      .tuple(values, fc.subarray([...keys], { maxLength: 4 }))
-      .map(([all, chosen]) => Object.fromEntries(chosen.map((k) => [k, all[k]])) as FragmentQuery);
-    let nonEmpty = 0;
-    await fc.assert(
-      fc.asyncProperty(query, async (q) => {
-        const [memory, sqlite] = await Promise.all(stores.map((s) => s.search(q)));
-        expect(sqlite).toEqual(memory);
-        if ((memory?.items.length ?? 0) > 0) nonEmpty++;
-      }),
-      { numRuns: 500 },
-    );
-    expect(nonEmpty).toBeGreaterThan(50); // the queries are not all trivially empty
-  });
-});
+describeSearchAgreement('SQLite', () => openSqliteFragmentStore(':memory:'), BASES, author);

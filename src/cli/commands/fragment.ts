@@ -14,11 +14,11 @@ import { UsageError } from '../errors.js';
 import { formatDiagnostics, summarize } from '../format-diagnostics.js';
 import { actorName, collect, failWith, integerOption, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
-import { withFragmentStore } from '../store.js';
+import { withFragmentStore, type StoreTarget } from '../store.js';
 import { formatFragment, formatVersionRow } from './fragment-format.js';
 
-interface Global { dataDir: string }
-const dataDir = (cmd: Command) => (cmd.optsWithGlobals() as Global).dataDir;
+/** The data directory's store, or the server of `--server`. */
+const dataDir = (cmd: Command): StoreTarget => cmd.optsWithGlobals<StoreTarget>();
 
 export function registerFragment(program: Command, io: CliIO): void {
   const fragment = program.command('fragment').description('the repository of pre-approved, versioned IAM policy fragments').addHelpText('after', `
@@ -148,7 +148,7 @@ function collectStatus(value: string, previous: FragmentStatus[] | undefined): F
   return [...(previous ?? []), value as FragmentStatus];
 }
 
-async function searchAndPrint(io: CliIO, dir: string, query: FragmentQuery, json: boolean): Promise<void> {
+async function searchAndPrint(io: CliIO, dir: StoreTarget, query: FragmentQuery, json: boolean): Promise<void> {
   await withFragmentStore(dir, async (store) => {
     const r = await storeCall(io, json, () => store.search(query));
     if (json) {
@@ -177,7 +177,7 @@ interface Checked {
   readonly diagnostics: FragmentDiagnostic[];
 }
 
-async function writeDefinitions(io: CliIO, files: readonly string[], opts: { by?: string; json?: boolean }, dir: string, mode: 'add' | 'version'): Promise<void> {
+async function writeDefinitions(io: CliIO, files: readonly string[], opts: { by?: string; json?: boolean }, dir: StoreTarget, mode: 'add' | 'version'): Promise<void> {
   const json = opts.json === true;
   const by = actorName(io, opts.by);
   const texts = await Promise.all(files.map(async (f) => [f, await readText(io, f, 'fragment')] as const));
@@ -227,7 +227,7 @@ function problem(fragment: string, message: string): FragmentDiagnostic {
   return { code: 'fragment/invalid-definition', severity: 'error', message, help: '`tessera fragment list` shows what is stored', fragment };
 }
 
-async function move(io: CliIO, action: LifecycleAction, refs: readonly string[], opts: { by?: string; json?: boolean; comment?: string }, dir: string): Promise<void> {
+async function move(io: CliIO, action: LifecycleAction, refs: readonly string[], opts: { by?: string; json?: boolean; comment?: string }, dir: StoreTarget): Promise<void> {
   const json = opts.json === true;
   const by = actorName(io, opts.by);
   if (action === 'reject' && (opts.comment === undefined || opts.comment.trim() === '')) throw new UsageError('reject needs --comment: say what the author should change');

@@ -3,14 +3,12 @@
  * consumes, with every reason. Nothing is written unless the whole plan is made.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { CONTROLS_DIR, loadControlCatalog, PLAN_FORMAT, planImage, type ImagePlan } from '../../app/index.js';
-import { renderProfileText } from '../../controls/index.js';
-import { APT_ARCHIVES, buildImage, documentPaths, fetchDebs, hostMirror, type DebSource, type DeclaredFile } from '../../image/index.js';
+import { buildFromPlan, CONTROLS_DIR, loadControlCatalog, PLAN_FORMAT, planImage, type ImagePlan } from '../../app/index.js';
+import { APT_ARCHIVES, documentPaths, hostMirror, type DebSource } from '../../image/index.js';
 import { DEBIAN_RELEASES } from '../../risk/index.js';
 import { checkSelectionPolicy, type SelectionPolicy } from '../../solver/index.js';
 import { UsageError } from '../errors.js';
@@ -154,34 +152,22 @@ Examples:
       const mirror = opts.mirror ?? hostMirror(codename);
       const sources: DebSource[] = [...(opts.debs ?? []).map((dir) => ({ kind: 'directory' as const, dir })), ...(opts.aptCache ? [{ kind: 'directory' as const, dir: APT_ARCHIVES }] : []), ...(mirror !== undefined ? [{ kind: 'mirror' as const, url: mirror }] : [])];
       const dataDir = program.opts<{ dataDir: string }>().dataDir;
-      const fetched = await fetchDebs(plan.packages, {
-        cacheDir: join(dataDir, 'debs'),
-        sources,
+      const epoch = opts.sourceDateEpoch ?? (/^\d+$/.test(io.env.SOURCE_DATE_EPOCH ?? '') ? Number(io.env.SOURCE_DATE_EPOCH) : 0);
+      const result = await buildFromPlan(plan, {
+        dataDir, repoDir: REPO, sources, sourceDateEpoch: epoch, user: opts.user, output: opts.output,
+        ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
+        toolVersion: program.version() ?? 'unknown',
         onProgress: (e) => {
           if (!json) io.stderr(`[${e.done}/${e.total}] ${e.name}${e.from === 'cache' ? '' : ` from ${e.from.replace(homedir(), '~')}`}\n`);
         },
       });
-      if (!fetched.ok) failWith(io, json, 'packages could not be fetched', fetched.diagnostics, `${fetched.diagnostics.map((d) => `tessera: ${d.deb}: ${d.message}\n  help: ${d.help}`).join('\n')}\nnothing built`);
-      const files: DeclaredFile[] = [];
-      for (const f of plan.files) {
-        const rendered = renderProfileText(await readFile(join(REPO, f.source), 'utf8'));
-        if (!rendered.ok) throw new UsageError(`${f.source}: ${rendered.problems.join('; ')}`);
-        files.push({ path: f.path, content: rendered.text, mode: Number.parseInt(f.mode, 8) });
-      }
-      const layerOf = (group: 'base' | 'security') => plan.packages.filter((p) => p.layer === group).map((p) => fetched.files.get(p.name)!);
-      const epoch = opts.sourceDateEpoch ?? (/^\d+$/.test(io.env.SOURCE_DATE_EPOCH ?? '') ? Number(io.env.SOURCE_DATE_EPOCH) : 0);
-      const built = await buildImage({
-        debs: { base: layerOf('base'), security: layerOf('security'), app: [] },
-        files,
-        config: { user: opts.user, labels: { 'org.opencontainers.image.title': plan.app }, riskTier: plan.risk.tier, planDigest: plan.digest },
-        sourceDateEpoch: epoch,
-        output: opts.output,
-        ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
-        documents: { app: plan.app, planDigest: plan.digest, packages: plan.packages, sources: plan.sources ?? [], intel: plan.risk?.intel, toolVersion: program.version() ?? 'unknown' },
-      });
-      if (!built.ok) failWith(io, json, 'the image was not built', built.diagnostics, `${built.diagnostics.map((d) => `tessera: ${d.deb}${d.member !== null ? ` (${d.member})` : ''}: ${d.message}`).join('\n')}\nnothing built`);
+      if (!result.ok && result.stage === 'fetch') failWith(io, json, 'packages could not be fetched', result.diagnostics, `${result.diagnostics.map((d) => `tessera: ${d.deb}: ${d.message}\n  help: ${d.help}`).join('\n')}\nnothing built`);
+      if (!result.ok && result.stage === 'profile') throw new UsageError(result.message);
+      if (!result.ok && result.stage === 'build') failWith(io, json, 'the image was not built', result.diagnostics, `${result.diagnostics.map((d) => `tessera: ${d.deb}${d.member !== null ? ` (${d.member})` : ''}: ${d.message}`).join('\n')}\nnothing built`);
+      if (!result.ok) return;
+      const { built, downloadedBytes } = result;
       if (json) {
-        io.stdout(JSON.stringify({ digest: built.digest, config: built.configDigest, layers: built.layers, archive: built.archive ?? null, documents: built.documents ?? [], downloadedBytes: fetched.downloadedBytes }, null, 2) + '\n');
+        io.stdout(JSON.stringify({ digest: built.digest, config: built.configDigest, layers: built.layers, archive: built.archive ?? null, documents: built.documents ?? [], downloadedBytes }, null, 2) + '\n');
         return;
       }
       const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -189,7 +175,7 @@ Examples:
         `built ${opts.output}: ${built.digest}`,
         ...built.layers.map((l) => `  ${l.name.padEnd(9)} ${l.digest.slice(0, 19)}  ${mb(l.uncompressedSize)} → ${mb(l.size)} gzip`),
         ...(built.archive !== undefined ? [`oci-archive ${opts.archive}: ${mb(built.archive.size)}`] : []),
-        `${plan.packages.length} packages (${mb(fetched.downloadedBytes)} downloaded), ${files.length} configuration files; plan ${plan.digest}`,
+        `${plan.packages.length} packages (${mb(downloadedBytes)} downloaded), ${result.files} configuration files; plan ${plan.digest}`,
         `SBOMs ${documents.cyclonedx} (CycloneDX 1.6), ${documents.spdx} (SPDX 2.3); provenance ${documents.provenance} (in-toto); all attached to the image as OCI referrers`,
       ].join('\n') + '\n');
     });

@@ -12,7 +12,7 @@ import { formatFindings, formatRequest } from '../format-analysis.js';
 import { formatDiagnostics, summarize } from '../format-diagnostics.js';
 import { collect, failWith, integerOption, keyValues, readPolicies, writeFileAtomically } from '../inputs.js';
 import type { CliIO } from '../io.js';
-import { withFragmentStore } from '../store.js';
+import { withFragmentStore, type StoreTarget } from '../store.js';
 
 interface SynthOptions { fragment: string[]; param?: string[]; boundary: string; delegator?: string[]; riskBudget?: number; output?: string; json?: boolean }
 
@@ -47,7 +47,7 @@ Exit status 0 when the policy is approvable, 1 with diagnostics otherwise.`)
       const boundary = (await readPolicies(io, opts.boundary)).policies;
       if (boundary.length !== 1) throw new UsageError('--boundary takes one policy document');
       const delegator = (await Promise.all((opts.delegator ?? []).map((f) => readPolicies(io, f)))).flatMap((p) => p.policies);
-      const versions = await withFragmentStore((cmd.optsWithGlobals() as { dataDir: string }).dataDir, async (store) => {
+      const versions = await withFragmentStore(cmd.optsWithGlobals<StoreTarget>(), async (store) => {
         const found = new Map<string, FragmentVersion>();
         for (const ref of refs) {
           const v = await store.get(ref);

@@ -2,6 +2,8 @@
  * Decompressing a .deb member by its suffix, as a stream: gzip through zlib, xz through
  * xz-decompress (WebAssembly; Node has no xz), zstd through fzstd (pure JavaScript; Node 20 has no
  * zstd). Any failure of the decompressor becomes `image/decompress-failed` naming the member.
+ * The readers take any `Decompressor`, so a faster one (`system-decompress.ts`: the system's `xz`
+ * and `zstd` as child processes) can stand in without the readers doing I/O of their own.
  */
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -13,6 +15,12 @@ import { DebFormatError } from '../diagnostics.js';
 const { XzReadableStream } = xzModule as unknown as { XzReadableStream: new (s: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array> };
 
 export type Compression = 'none' | 'gzip' | 'xz' | 'zstd';
+
+/**
+ * Turns a compressed member into its bytes. `size` is the member's compressed size (from the ar
+ * header), for choosing a strategy; errors must be `DebFormatError`s or I/O errors, as `decompress`'s.
+ */
+export type Decompressor = (source: AsyncIterable<Uint8Array>, c: Compression, member: string, size: number) => AsyncIterable<Uint8Array>;
 
 const SUFFIXES: Record<string, Compression> = { '': 'none', '.gz': 'gzip', '.xz': 'xz', '.zst': 'zstd' };
 
@@ -58,7 +66,7 @@ function raw(source: AsyncIterable<Uint8Array>, c: Compression): AsyncIterable<U
   }
 }
 
-/** The decompressed bytes of `source`; decoder errors are reported against `member`. */
+/** The decompressed bytes of `source`, in process; decoder errors are reported against `member`. */
 export async function* decompress(source: AsyncIterable<Uint8Array>, c: Compression, member: string): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of raw(source, c)) yield chunk;

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { DebFormatError, imageDiagnostic, type ImageDiagnostic } from '../diagnostics.js';
 import { readAr, type ArMember } from './ar.js';
 import { readControl, type DebControl } from './control.js';
-import { compressionOf, decompress, type Compression } from './decompress.js';
+import { compressionOf, decompress, type Compression, type Decompressor } from './decompress.js';
 import { readTar, type TarEntry } from './tar-reader.js';
 
 export interface ReadDebOptions {
@@ -18,6 +18,14 @@ export interface ReadDebOptions {
   readonly fileName: string;
   /** Bound on the control archive's contents (default 16 MiB). */
   readonly maxControlSize?: number;
+  /** How members are decompressed; default in process (`decompress.ts`). */
+  readonly decompress?: Decompressor;
+  /**
+   * The control of this same file, read earlier in the build: the control archive is then skipped
+   * instead of decoded again (the member layout is still checked). A file changed in between can
+   * only fail the md5sums check, never pass a check it would have failed.
+   */
+  readonly control?: DebControl;
 }
 
 export interface OpenedDeb {
@@ -35,9 +43,12 @@ export interface OpenedDeb {
 
 export type OpenDebResult = { readonly ok: true; readonly deb: OpenedDeb } | { readonly ok: false; readonly diagnostics: readonly ImageDiagnostic[] };
 
-/** A file's bytes as chunks. */
-export function fileSource(path: string): AsyncIterable<Uint8Array> {
-  return createReadStream(path, { highWaterMark: 1 << 16 });
+/**
+ * A file's bytes as chunks of `chunkSize` bytes: 64 KiB suits reading only the control archive at
+ * the front; reading a whole package, larger reads save system calls.
+ */
+export function fileSource(path: string, chunkSize = 1 << 16): AsyncIterable<Uint8Array> {
+  return createReadStream(path, { highWaterMark: chunkSize });
 }
 
 const KNOWN = /^(control|data)\.tar/;
@@ -89,6 +100,7 @@ function toDiagnostic(e: unknown, fileName: string): ImageDiagnostic {
 export async function openDeb(source: AsyncIterable<Uint8Array>, options: ReadDebOptions): Promise<OpenDebResult> {
   const fileName = basename(options.fileName);
   const ar = readAr(source);
+  const unpack = options.decompress ?? decompress;
   let data: ArMember;
   let dataCompression: Compression;
   let control: DebControl;
@@ -96,7 +108,8 @@ export async function openDeb(source: AsyncIterable<Uint8Array>, options: ReadDe
     await readDebianBinary(await nextMember(ar));
     const cm = await nextMember(ar);
     const cc = await expectMember(cm, 'control.tar', ar);
-    control = await readControl(decompress((cm as ArMember).body, cc, (cm as ArMember).name), (cm as ArMember).name, options.maxControlSize ?? 16 << 20);
+    const c = cm as ArMember;
+    control = options.control ?? await readControl(unpack(c.body, cc, c.name, c.size), c.name, options.maxControlSize ?? 16 << 20);
     const dm = await nextMember(ar);
     dataCompression = await expectMember(dm, 'data.tar', ar);
     data = dm as ArMember;
@@ -110,7 +123,7 @@ export async function openDeb(source: AsyncIterable<Uint8Array>, options: ReadDe
     if (used) throw new Error(`${fileName}: the data archive can be read once`);
     used = true;
     try {
-      for await (const entry of readTar(decompress(data.body, dataCompression, data.name), { member: data.name })) {
+      for await (const entry of readTar(unpack(data.body, dataCompression, data.name, data.size), { member: data.name })) {
         // A truncated body surfaces while the caller reads the content: it ends that content and
         // the iteration, and becomes a diagnostic instead of an exception in the caller's loop.
         let failed: ImageDiagnostic | null = null;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { debianPackages, fsysTarfile, REAL_DEBS, tarListing, type OracleEntry } from '../../../test/support/debs.js';
-import { mergedUsr, writeLayer } from '../index.js';
+import { mergedUsr, systemDecompressor, writeLayer } from '../index.js';
 
 const EPOCH = 1_700_000_000; // 2023-11-14 22:13:20 UTC
 let debs: string[] | undefined;
@@ -41,7 +41,8 @@ describe('writing layers from real .debs', () => {
     if (debs === undefined) return;
     const target = join(work, 'a', 'layer.tar');
     spawnSync('mkdir', ['-p', join(work, 'a')]);
-    const r = await writeLayer({ debs, target, sourceDateEpoch: EPOCH, mergedUsrLinks: true });
+    // Without linking identical documentation, the layer is exactly what dpkg-deb extracts.
+    const r = await writeLayer({ debs, target, sourceDateEpoch: EPOCH, mergedUsrLinks: true, dedupe: false });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(readdirSync(join(work, 'a'))).toEqual(['layer.tar']);
@@ -69,18 +70,36 @@ describe('writing layers from real .debs', () => {
     expect(readlinkSync(join(root, 'bin'))).toBe('usr/bin');
     expect(statSync(join(root, 'bin', 'bash')).size).toBe(expected.find((e) => e.path === 'usr/bin/bash')?.size);
     expect(statSync(join(root, 'usr/bin/perl')).ino).toBe(statSync(join(root, 'usr/bin/perl5.36.0')).ino);
+
+    // By default identical documentation is linked: same paths, and every linked path extracts
+    // to the bytes the package shipped there.
+    spawnSync('mkdir', ['-p', join(work, 'd', 'x')]);
+    const d = await writeLayer({ debs, target: join(work, 'd', 'layer.tar'), sourceDateEpoch: EPOCH, mergedUsrLinks: true });
+    expect(d.ok && d.size < r.size).toBe(true);
+    const deduped = tarListing(null, join(work, 'd', 'layer.tar')).map((e) => ({ ...e, path: e.path.replace(/\/$/, '') }));
+    expect(deduped.map((e) => e.path)).toEqual(actual.map((e) => e.path));
+    const linked = deduped.filter((e, i) => e.type === 'hardlink' && actual[i]?.type === 'file');
+    expect(linked.length).toBeGreaterThan(0);
+    expect(linked.every((e) => /^usr\/share\/(doc|man|info)\//.test(e.path) && !e.path.endsWith('/copyright'))).toBe(true);
+    expect(spawnSync('tar', ['-xf', join(work, 'd', 'layer.tar'), '-C', join(work, 'd', 'x')], { encoding: 'utf8' }).stderr).toBe('');
+    for (const e of linked) expect(readFileSync(join(work, 'd', 'x', e.path)).equals(readFileSync(join(root, e.path)))).toBe(true);
   });
 
-  it('is byte-identical across builds', async () => {
+  it('is byte-identical across builds, however contents were held and read', async () => {
     if (debs === undefined) return;
     const digests: string[] = [];
-    for (const name of ['b', 'c']) {
+    const { decompress } = await systemDecompressor({ minSize: 0 });
+    // Default; everything spooled to disk, one package at a time; through the system's tools.
+    const ways = [{}, { memoryBudget: 0, concurrency: 1 }, { decompress, memoryBudget: 1 << 20 }];
+    for (const [i, way] of ways.entries()) {
+      const name = ['b', 'c', 'e'][i] as string;
       spawnSync('mkdir', ['-p', join(work, name)]);
-      const r = await writeLayer({ debs, target: join(work, name, 'layer.tar'), sourceDateEpoch: 0, mergedUsrLinks: true });
+      const r = await writeLayer({ debs, target: join(work, name, 'layer.tar'), sourceDateEpoch: 0, mergedUsrLinks: true, ...way });
       if (r.ok) digests.push(r.digest);
+      expect(readdirSync(join(work, name))).toEqual(['layer.tar']);
     }
-    expect(digests).toHaveLength(2);
-    expect(digests[0]).toBe(digests[1]);
+    expect(digests).toHaveLength(3);
+    expect(new Set(digests).size).toBe(1);
     expect(readFileSync(join(work, 'b', 'layer.tar')).equals(readFileSync(join(work, 'c', 'layer.tar')))).toBe(true);
   });
 });

@@ -1,19 +1,21 @@
 /**
- * Writing one layer tar from .deb files. Every package is read and checked first, regular files
- * spooled into a temporary directory next to the target; only when no package was refused is the
- * tar written — entries sorted by path, one mtime (SOURCE_DATE_EPOCH), ownership from the .debs —
- * and renamed into place. On any refusal the temporary directory goes and the diagnostics return;
- * the target is never half-written.
+ * Writing one layer tar from .deb files. Every package is read and checked first (`collect.ts`:
+ * several at once, checked in install order), contents held in memory or a spool file beside the
+ * target (`content-store.ts`); only when no package was refused is the tar written — entries
+ * sorted by path, one mtime (SOURCE_DATE_EPOCH), ownership from the .debs, identical
+ * documentation linked (`dedupe.ts`) — and renamed into place. On any refusal the temporary
+ * directory goes and the diagnostics return; the target is never half-written.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { once } from 'node:events';
-import { fileSource, openDeb } from '../deb/read-deb.js';
-import { imageDiagnostic, type ImageDiagnostic } from '../diagnostics.js';
+import type { DebControl } from '../deb/control.js';
+import type { Decompressor } from '../deb/decompress.js';
+import type { ImageDiagnostic } from '../diagnostics.js';
+import { collect } from './collect.js';
+import { ContentStore, type Placed, type Stored } from './content-store.js';
+import { dedupe } from './dedupe.js';
 import { MERGED_USR_DIRS } from './paths.js';
-import { EntryChecker, type LayerEntry } from './safe-entry.js';
 import { encodeHeader, END_OF_ARCHIVE, padding, type TarWriteHeader } from './tar-writer.js';
 
 export interface WriteLayerOptions {
@@ -29,105 +31,39 @@ export interface WriteLayerOptions {
   readonly maxLayerSize?: number;
   /** Add the merged-/usr top-level symlinks (`bin -> usr/bin`, ...): for the base layer. */
   readonly mergedUsrLinks?: boolean;
+  /** How members are decompressed (default in process; `systemDecompressor()` is faster). */
+  readonly decompress?: Decompressor;
+  /** Packages read at once (default 4). */
+  readonly concurrency?: number;
+  /** File contents held in memory at most; the rest is spooled to disk (default 512 MiB). */
+  readonly memoryBudget?: number;
+  /** Controls the caller already read from these files, by path: not decoded again. */
+  readonly controls?: ReadonlyMap<string, DebControl>;
+  /** Link identical documentation files (`dedupe.ts`; default true). */
+  readonly dedupe?: boolean;
+  /**
+   * fsync the tar before renaming it into place (default true). `buildImage` turns it off: its
+   * layer tars are intermediates in a directory it removes, and 40 MB of fsync was wall time.
+   */
+  readonly durable?: boolean;
 }
 
 export type WriteLayerResult =
   | { readonly ok: true; readonly digest: string; readonly size: number; readonly entries: number }
   | { readonly ok: false; readonly diagnostics: readonly ImageDiagnostic[] };
 
-/** Where a regular file's content sits in the spool file. */
-interface Blob {
-  readonly offset: number;
-  readonly size: number;
-}
-
-interface Placed {
-  readonly entry: LayerEntry;
-  readonly blob: Blob | null;
-}
-
-/**
- * Contents go one after another into a single spool file (one file per entry would cost a file
- * creation each; thousands of small files are the common case).
- */
-class Spool {
-  private readonly out: WriteStream;
-  private size = 0;
-
-  constructor(readonly file: string) {
-    this.out = createWriteStream(file);
-  }
-
-  /** Appends `content`; returns where it sits and its MD5 (checked against the package's md5sums). */
-  async add(content: AsyncIterable<Uint8Array>): Promise<Blob & { md5: string }> {
-    const offset = this.size;
-    const md5 = createHash('md5');
-    for await (const chunk of content) {
-      this.size += chunk.length;
-      md5.update(chunk);
-      if (!this.out.write(chunk)) await once(this.out, 'drain');
-    }
-    return { offset, size: this.size - offset, md5: md5.digest('hex') };
-  }
-
-  async close(): Promise<void> {
-    if (this.out.closed) return;
-    this.out.end();
-    await once(this.out, 'close');
-  }
-}
-
-/** Reads and checks every .deb; regular files go to the spool while no refusal has been seen. */
-async function collect(options: WriteLayerOptions, spool: Spool): Promise<{ placed: Placed[]; diagnostics: ImageDiagnostic[] }> {
-  const checker = new EntryChecker({ maxMemberSize: options.maxMemberSize ?? 1 << 30 });
-  const placed: Placed[] = [];
-  const diagnostics: ImageDiagnostic[] = [];
-  const maxLayerSize = options.maxLayerSize ?? 16 * 2 ** 30;
-  let total = 0;
-  for (const file of options.debs) {
-    const opened = await openDeb(fileSource(file), { fileName: file });
-    if (!opened.ok) {
-      diagnostics.push(...opened.diagnostics);
-      continue;
-    }
-    const { deb } = opened;
-    checker.startDeb(deb.fileName);
-    for await (const { header, content } of deb.entries()) {
-      const r = checker.check(header);
-      if (!r.ok) {
-        // One refusal rejects the package: reading on would only spend time on a hostile file
-        // (an oversized member may be a decompression bomb), so the next package is checked.
-        diagnostics.push(r.diagnostic);
-        break;
-      }
-      if (r.entry === null) continue;
-      total += r.entry.size;
-      if (total > maxLayerSize) {
-        diagnostics.push(imageDiagnostic('image/oversized-member', deb.fileName, header.path, `the layer would exceed ${maxLayerSize} bytes (\`maxLayerSize\`)`));
-        break;
-      }
-      // Once anything was refused no layer will be written: the rest is only checked.
-      const blob = r.entry.type === 'file' && diagnostics.length === 0 ? await spool.add(content) : null;
-      // md5sums lists paths as shipped (`usr/bin/x`, or `bin/x` before the /usr mapping).
-      const listed = deb.control.md5sums.get(header.path.replace(/^\.?\//, ''));
-      if (blob !== null && listed !== undefined && listed !== blob.md5) {
-        diagnostics.push(imageDiagnostic('image/checksum-mismatch', deb.fileName, header.path, `\`${header.path}\` has MD5 ${blob.md5}; md5sums says ${listed}`));
-        break;
-      }
-      placed.push({ entry: r.entry, blob });
-    }
-    diagnostics.push(...deb.diagnostics);
-  }
-  return { placed, diagnostics };
-}
-
 const byPath = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+interface Arranged {
+  readonly header: TarWriteHeader;
+  readonly content: Stored | null;
+}
 
 /**
  * In path order a hardlink may come before the file it names, which a tar cannot express; so in
  * each group of linked paths the first in order carries the content and the others link to it.
  */
-function arrange(placed: Placed[], mtime: number, links: readonly string[]): { header: TarWriteHeader; blob: Blob | null }[] {
+function arrange(placed: readonly Placed[], mtime: number, links: readonly string[]): Arranged[] {
   const files = new Map(placed.filter((p) => p.entry.type === 'file').map((p) => [p.entry.path, p]));
   const groups = new Map<string, string[]>();
   for (const p of placed) if (p.entry.type === 'hardlink') groups.set(p.entry.linkname, [...(groups.get(p.entry.linkname) ?? [p.entry.linkname]), p.entry.path]);
@@ -150,15 +86,15 @@ function arrange(placed: Placed[], mtime: number, links: readonly string[]): { h
       size: type === 'file' ? source.entry.size : 0,
       linkname: type === 'hardlink' ? (lead as string) : e.linkname,
     };
-    return { header, blob: type === 'file' ? source.blob : null };
+    return { header, content: type === 'file' ? source.content : null };
   });
   for (const dir of links) {
-    out.push({ header: { path: dir, type: 'symlink', mode: 0o777, uid: 0, gid: 0, uname: 'root', gname: 'root', size: 0, mtime, linkname: `usr/${dir}` }, blob: null });
+    out.push({ header: { path: dir, type: 'symlink', mode: 0o777, uid: 0, gid: 0, uname: 'root', gname: 'root', size: 0, mtime, linkname: `usr/${dir}` }, content: null });
   }
   return out.sort((a, b) => byPath(a.header.path.replace(/\/$/, ''), b.header.path.replace(/\/$/, '')));
 }
 
-/** Writes in 1 MiB pieces while hashing: one system call per piece, not per header. */
+/** Writes in 1 MiB batches while hashing: one system call per batch, not per header, and no copy. */
 class TarOutput {
   private readonly hash = createHash('sha256');
   private pending: Uint8Array[] = [];
@@ -176,7 +112,7 @@ class TarOutput {
   }
 
   async flush(): Promise<void> {
-    if (this.pendingSize > 0) await this.handle.write(Buffer.concat(this.pending));
+    if (this.pendingSize > 0) await this.handle.writev(this.pending);
     this.pending = [];
     this.pendingSize = 0;
   }
@@ -186,29 +122,21 @@ class TarOutput {
   }
 }
 
-async function writeTar(entries: { header: TarWriteHeader; blob: Blob | null }[], spoolFile: string, file: string): Promise<{ digest: string; size: number }> {
+async function writeTar(entries: readonly Arranged[], store: ContentStore, file: string, durable: boolean): Promise<{ digest: string; size: number }> {
   const handle = await open(file, 'wx');
-  const spool = await open(spoolFile, 'r');
   try {
     const out = new TarOutput(handle);
-    for (const { header, blob } of entries) {
+    for (const { header, content } of entries) {
       await out.write(encodeHeader(header));
-      if (blob === null) continue;
-      for (let at = 0; at < blob.size;) {
-        const piece = Buffer.alloc(Math.min(blob.size - at, 1 << 20));
-        const { bytesRead } = await spool.read(piece, 0, piece.length, blob.offset + at);
-        if (bytesRead !== piece.length) throw new Error(`${spoolFile}: short read at ${blob.offset + at}`);
-        await out.write(piece);
-        at += bytesRead;
-      }
+      if (content === null) continue;
+      for await (const piece of store.read(content)) await out.write(piece);
       await out.write(padding(header.size));
     }
     await out.write(END_OF_ARCHIVE);
     await out.flush();
-    await handle.sync();
+    if (durable) await handle.sync();
     return { digest: out.digest(), size: out.size };
   } finally {
-    await spool.close();
     await handle.close();
   }
 }
@@ -219,25 +147,23 @@ export async function writeLayer(options: WriteLayerOptions): Promise<WriteLayer
     throw new RangeError(`SOURCE_DATE_EPOCH must be a non-negative integer, not ${options.sourceDateEpoch}`);
   }
   const dir = await mkdtemp(join(dirname(options.target), `.${basename(options.target)}.tmp-`));
+  const store = new ContentStore({ spoolFile: join(dir, 'spool'), memoryBudget: options.memoryBudget });
   try {
-    const spool = new Spool(join(dir, 'spool'));
-    let collected;
-    try {
-      collected = await collect(options, spool);
-    } finally {
-      await spool.close();
-    }
-    const { placed, diagnostics } = collected;
+    const { placed, diagnostics } = await collect({
+      debs: options.debs, maxMemberSize: options.maxMemberSize ?? 1 << 30, maxLayerSize: options.maxLayerSize ?? 16 * 2 ** 30,
+      decompress: options.decompress, concurrency: options.concurrency, controls: options.controls,
+    }, store);
     if (diagnostics.length > 0) return { ok: false, diagnostics };
     const present = new Set(placed.map((p) => p.entry.path));
     // bin, sbin and lib always exist on Debian 12; lib32/lib64/libx32 only where /usr has them.
     const links = options.mergedUsrLinks === true ? MERGED_USR_DIRS.filter((d) => ['bin', 'lib', 'sbin'].includes(d) || present.has(`usr/${d}`)) : [];
-    const entries = arrange(placed, options.sourceDateEpoch, links);
+    const entries = arrange(options.dedupe === false ? placed : dedupe(placed), options.sourceDateEpoch, links);
     const tmp = join(dir, 'layer.tar');
-    const { digest, size } = await writeTar(entries, spool.file, tmp);
+    const { digest, size } = await writeTar(entries, store, tmp, options.durable !== false);
     await rename(tmp, options.target);
     return { ok: true, digest, size, entries: entries.length };
   } finally {
+    await store.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

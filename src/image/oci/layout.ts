@@ -2,22 +2,22 @@
  * An OCI image layout directory (image-spec v1.1 `image-layout.md`): `oci-layout`, `index.json` and
  * `blobs/sha256/<hex>` holding the gzip-compressed layers, the image config and the manifest.
  *
- * Reproducible by construction: layers are compressed by Node's bundled zlib at fixed settings
- * (the gzip header carries no name and mtime 0; its OS byte is pinned to 3, Unix), the JSON
- * documents are written with sorted keys (`stableJson`) and every time is SOURCE_DATE_EPOCH. So the
- * same layer tars and config give the same digests on any machine running the same zlib; the
- * diff_ids (digests of the uncompressed tars) do not depend on zlib at all.
+ * Reproducible by construction: layers are compressed by Node's bundled zlib at fixed settings, in
+ * fixed pieces deflated in parallel (`gzip.ts`; the gzip header carries no name and mtime 0, its OS
+ * byte is 3, Unix), the JSON documents are written with sorted keys (`stableJson`) and every time
+ * is SOURCE_DATE_EPOCH. So the same layer tars and config give the same digests on any machine
+ * running the same zlib; the diff_ids (digests of the uncompressed tars) do not depend on zlib.
  *
  * Everything is written into a temporary directory beside `output`, which is renamed into place
  * at the end: `output` either does not exist or holds a complete layout.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { chmod, mkdir, mkdtemp, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { constants, createGzip, type ZlibOptions } from 'node:zlib';
+import { gzipFile } from './gzip.js';
 import { stableJson } from './json.js';
+
+export { GZIP_PIECE, GZIP_SETTINGS } from './gzip.js';
 
 export const MEDIA_TYPES = {
   index: 'application/vnd.oci.image.index.v1+json',
@@ -28,19 +28,6 @@ export const MEDIA_TYPES = {
 
 /** The annotation umoci and skopeo read a tag from (`oci:<dir>:<tag>`). */
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
-
-/** Fixed compression settings: part of what makes a layer digest reproducible. */
-export const GZIP_SETTINGS: Readonly<ZlibOptions> = Object.freeze({
-  level: 6,
-  memLevel: 8,
-  windowBits: 15,
-  strategy: constants.Z_DEFAULT_STRATEGY,
-  chunk: 1 << 16,
-});
-
-/** Byte 9 of a gzip member (RFC 1952): the OS that wrote it; zlib sets it per platform. */
-const GZIP_OS_OFFSET = 9;
-const GZIP_OS_UNIX = 3;
 
 export interface LayoutLayer {
   /** An uncompressed layer tar. */
@@ -98,38 +85,9 @@ const blobPath = (root: string, digest: string) => join(root, 'blobs', 'sha256',
 /** Compresses one layer tar into the blob directory, hashing both sides on the way through. */
 async function addLayer(root: string, tar: string, n: number): Promise<LayerInfo> {
   const tmp = join(root, 'blobs', 'sha256', `.layer-${n}`);
-  const diff = createHash('sha256');
-  const blob = createHash('sha256');
-  let uncompressedSize = 0;
-  let size = 0;
-  const out = await open(tmp, 'wx');
-  try {
-    await pipeline(
-      createReadStream(tar, { highWaterMark: 1 << 20 }),
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          diff.update(chunk);
-          uncompressedSize += chunk.length;
-          yield chunk;
-        }
-      },
-      createGzip(GZIP_SETTINGS),
-      async (source: AsyncIterable<Buffer>) => {
-        for await (const chunk of source) {
-          if (size <= GZIP_OS_OFFSET && size + chunk.length > GZIP_OS_OFFSET) chunk[GZIP_OS_OFFSET - size] = GZIP_OS_UNIX;
-          blob.update(chunk);
-          size += chunk.length;
-          await out.write(chunk);
-        }
-      },
-    );
-    await out.sync();
-  } finally {
-    await out.close();
-  }
-  const digest = `sha256:${blob.digest('hex')}`;
-  await rename(tmp, blobPath(root, digest));
-  return { digest, diffId: `sha256:${diff.digest('hex')}`, size, uncompressedSize };
+  const info = await gzipFile(tar, tmp);
+  await rename(tmp, blobPath(root, info.digest));
+  return info;
 }
 
 async function addJson(root: string, value: unknown): Promise<{ digest: string; size: number }> {

@@ -67,7 +67,7 @@ describe('declarative files', () => {
     console.log(`status.d: ${controls.length} packages, ${controls.reduce((n, c) => n + c.md5sums.size, 0)} md5sums lines`);
   });
 
-  it('make the CA bundle and links update-ca-certificates makes with every certificate enabled', () => {
+  it('make the CA bundle (and on request the links) update-ca-certificates makes with every certificate enabled', () => {
     const debs = debianPackages(['ca-certificates']);
     if (debs === undefined || !hasTool('update-ca-certificates') || !hasTool('openssl')) return;
     const ca = join(work, 'ca');
@@ -80,7 +80,9 @@ describe('declarative files', () => {
     writeFileSync(join(ca, 'conf'), `${paths.join('\n')}\n`);
     const r = spawnSync('update-ca-certificates', ['--certsconf', join(ca, 'conf'), '--certsdir', certsDir, '--localcertsdir', join(ca, 'local'), '--etccertsdir', join(ca, 'etc'), '--hooksdir', join(ca, 'hooks')], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    const entries = caEntries(paths.reverse().map((path) => ({ path, content: readFileSync(join(certsDir, path)) })));
+    const certs = paths.reverse().map((path) => ({ path, content: readFileSync(join(certsDir, path)) }));
+    expect(caEntries(certs).map((e) => e.path)).toEqual([CA_BUNDLE]); // by default the bundle alone
+    const entries = caEntries(certs, true);
     const bundle = entries.find((e) => e.path === CA_BUNDLE);
     expect(Buffer.from(bundle?.content ?? []).equals(readFileSync(join(ca, 'etc', 'ca-certificates.crt')))).toBe(true);
     const pems = readdirSync(join(ca, 'etc')).filter((f) => f.endsWith('.pem')).sort();

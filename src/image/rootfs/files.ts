@@ -8,8 +8,11 @@
  * - `/tmp` with mode 1777;
  * - with ca-certificates, what `update-ca-certificates` makes of its default configuration (every
  *   certificate enabled): the bundle `/etc/ssl/certs/ca-certificates.crt` (certificates in byte
- *   order of their paths, each ending in a newline) and a `<name>.pem` link per certificate — not
- *   the `openssl rehash` links;
+ *   order of their paths, each ending in a newline), as distroless ships it. Not the `<name>.pem`
+ *   link per certificate that the tool also makes (143 symlinks, 72 KB of tar headers, on
+ *   bookworm): without the `openssl rehash` hash links no library looks certificates up by those
+ *   names, and the bundle is the file OpenSSL, GnuTLS and Go read by default.
+ *   `caLinks: true` adds them;
  * - with tzdata, `/etc/localtime` → `/usr/share/zoneinfo/Etc/UTC` and `/etc/timezone` (tzdata's
  *   default);
  * - the caller's files (configuration profiles, ...), which take precedence over the above.
@@ -65,8 +68,8 @@ const dir = (path: string, mode = 0o755, id = 0): RootfsEntry => ({ path, type: 
 const link = (path: string, linkname: string): RootfsEntry => ({ path, type: 'symlink', mode: 0o777, uid: 0, gid: 0, content: new Uint8Array(0), linkname });
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-/** The bundle and links `update-ca-certificates` writes when every certificate is enabled. */
-export function caEntries(certs: readonly CaCertificate[]): RootfsEntry[] {
+/** The bundle (and, with `links`, the links) `update-ca-certificates` writes when every certificate is enabled. */
+export function caEntries(certs: readonly CaCertificate[], links = false): RootfsEntry[] {
   const sorted = [...certs].sort((a, b) => byBytes(a.path, b.path));
   const parts: Uint8Array[] = [];
   const out: RootfsEntry[] = [];
@@ -75,7 +78,7 @@ export function caEntries(certs: readonly CaCertificate[]): RootfsEntry[] {
     // update-ca-certificates adds a newline to a certificate that lacks one (Debian #635570).
     if (c.content.length > 0 && c.content[c.content.length - 1] !== 0x0a) parts.push(enc.encode('\n'));
     const name = (c.path.split('/').pop() as string).replace(/\.crt$/, '').replace(/ /g, '_').replace(/[()]/g, '=').replace(/,/g, '_');
-    out.push(link(`etc/ssl/certs/${name}.pem`, `/${CA_CERTIFICATES_DIR}/${c.path}`));
+    if (links) out.push(link(`etc/ssl/certs/${name}.pem`, `/${CA_CERTIFICATES_DIR}/${c.path}`));
   }
   out.push({ path: CA_BUNDLE, type: 'file', mode: 0o644, uid: 0, gid: 0, content: Buffer.concat(parts) });
   return out;
@@ -103,6 +106,8 @@ export interface DeclarativeInput {
   readonly files?: readonly DeclaredFile[];
   /** The certificates of ca-certificates when the image holds it. */
   readonly caCertificates?: readonly CaCertificate[];
+  /** Also the per-certificate `<name>.pem` links (default: the bundle only). */
+  readonly caLinks?: boolean;
 }
 
 /** The top layer's entries in path order, or why not (a bad declared file). */
@@ -123,7 +128,7 @@ export function declarativeEntries(input: DeclarativeInput): { entries: RootfsEn
       put(file('etc/timezone', 'Etc/UTC\n'));
     }
   }
-  if (input.caCertificates !== undefined) for (const e of caEntries(input.caCertificates)) put(e);
+  if (input.caCertificates !== undefined) for (const e of caEntries(input.caCertificates, input.caLinks === true)) put(e);
   const diagnostics: ImageDiagnostic[] = [];
   for (const f of input.files ?? []) {
     const fail = (message: string) => diagnostics.push(imageDiagnostic('image/bad-file', DECLARED_FILES, f.path, message));

@@ -1,0 +1,247 @@
+/**
+ * `tessera monitor register|run-once`: the adaptation loop from the command line, and
+ * `startMonitor`, the hook `tessera serve --monitor-interval` runs it through.
+ *
+ * Configuration, all optional, in `<data-dir>/monitor.json`:
+ * `{"policy": {...image policy...}, "webhook": "https://...", "release": "bookworm",
+ *   "mirror": "http://deb.debian.org/debian", "debs": ["dir"], "aptCache": true, "sourceDateEpoch": 0}`.
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import {
+  buildPlannedImage, CONTROLS_DIR, evaluateDeployments, FileSummaryStore, loadControlCatalog, loadIntel, planImage, PostgresLeadership, soleLeader,
+  startAdaptationLoop, WebhookNotifier, type AdaptDeps, type DeploymentOutcome, type Leadership,
+} from '../../app/index.js';
+import { APT_ARCHIVES, hostMirror, type DebSource } from '../../image/index.js';
+import { EventBus, type RebuildReason } from '../../monitor/index.js';
+import { checkApp, checkEnv, DEBIAN_RELEASES } from '../../risk/index.js';
+import { checkSelectionPolicy, type SelectionPolicy } from '../../solver/index.js';
+import { openPostgresControlPlane, type ControlPlaneStore, type FeedSource } from '../../store/index.js';
+import { UsageError } from '../errors.js';
+import { failWith, readText } from '../inputs.js';
+import type { CliIO } from '../io.js';
+import { withControlPlane } from '../store.js';
+import { loadCatalog } from './catalog.js';
+import { feedStore, formatIntelDiagnostics } from './intel.js';
+import { parse as parseYaml } from 'yaml';
+
+/** The repository root: the plan's profile sources are relative to it. */
+const REPO = join(import.meta.dirname, '..', '..', '..');
+const FEEDS: readonly FeedSource[] = ['kev', 'epss', 'debian-tracker', 'osv'];
+
+export interface MonitorConfig {
+  policy?: SelectionPolicy;
+  webhook?: string;
+  release: string;
+  mirror?: string;
+  debs?: string[];
+  aptCache: boolean;
+  sourceDateEpoch: number;
+}
+
+export async function readMonitorConfig(io: CliIO, dataDir: string): Promise<MonitorConfig> {
+  const file = join(dataDir, 'monitor.json');
+  let text: string;
+  try {
+    text = await io.readFile(file);
+  } catch {
+    return { release: 'bookworm', aptCache: true, sourceDateEpoch: 0 };
+  }
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`${file} is not JSON: ${(e as Error).message}`);
+  }
+  const release = typeof raw.release === 'string' ? raw.release : 'bookworm';
+  if (DEBIAN_RELEASES[release] === undefined) throw new UsageError(`${file}: unknown Debian release \`${release}\``);
+  let policy: SelectionPolicy | undefined;
+  if (raw.policy !== undefined) {
+    const checked = checkSelectionPolicy(raw.policy);
+    if (!checked.ok) failWith(io, false, 'the monitor policy has errors', checked.diagnostics, formatIntelDiagnostics(`${file} (policy)`, checked.diagnostics));
+    policy = checked.value;
+  }
+  if (raw.webhook !== undefined && (typeof raw.webhook !== 'string' || !/^https?:\/\//.test(raw.webhook))) throw new UsageError(`${file}: \`webhook\` must be an http(s) URL`);
+  return {
+    release,
+    ...(policy !== undefined ? { policy } : {}),
+    ...(typeof raw.webhook === 'string' ? { webhook: raw.webhook } : {}),
+    ...(typeof raw.mirror === 'string' ? { mirror: raw.mirror } : {}),
+    ...(Array.isArray(raw.debs) ? { debs: raw.debs.filter((d): d is string => typeof d === 'string') } : {}),
+    aptCache: raw.aptCache !== false,
+    sourceDateEpoch: typeof raw.sourceDateEpoch === 'number' && Number.isInteger(raw.sourceDateEpoch) && raw.sourceDateEpoch >= 0 ? raw.sourceDateEpoch : 0,
+  };
+}
+
+/** The loop's dependencies over a data directory and an open store. */
+export function adaptDeps(io: CliIO, dataDir: string, store: ControlPlaneStore, events: EventBus, config: MonitorConfig, toolVersion: string): AdaptDeps {
+  const mirror = config.mirror ?? hostMirror(config.release);
+  const sources: DebSource[] = [
+    ...(config.debs ?? []).map((dir) => ({ kind: 'directory' as const, dir })),
+    ...(config.aptCache ? [{ kind: 'directory' as const, dir: APT_ARCHIVES }] : []),
+    ...(mirror !== undefined ? [{ kind: 'mirror' as const, url: mirror }] : []),
+  ];
+  // The catalog and the control catalog are read once per evaluation, on first need.
+  let catalog: ReturnType<typeof loadCatalog> | undefined;
+  let controls: ReturnType<typeof loadControlCatalog> | undefined;
+  return {
+    deployments: store.deployments,
+    audit: store.audit,
+    summaries: new FileSummaryStore(join(dataDir, 'monitor', 'summaries')),
+    intel: () => loadIntel(feedStore(dataDir)),
+    plan: async (app, profile, feeds) => {
+      const { universe, sources: indexes } = await (catalog ??= loadCatalog(dataDir));
+      const loaded = await (controls ??= loadControlCatalog(CONTROLS_DIR));
+      if (!loaded.ok) return { ok: false, message: `the control catalog has errors: ${loaded.diagnostics[0]?.message ?? ''}` };
+      const r = await planImage({
+        app, profile, universe, feeds, release: config.release, policy: config.policy ?? {},
+        sources: indexes.map(({ label, priority, codename, path, sha256 }) => ({ label, priority, codename, path, sha256 })),
+        controls: loaded.value.catalog, profilesDir: 'data/security-controls/profiles',
+      });
+      return r.ok ? r : { ok: false, message: r.diagnostics.map((d) => d.message).join('; ') };
+    },
+    build: (plan, id) => buildPlannedImage(plan, id, { dataDir, repoDir: REPO, sources, sourceDateEpoch: config.sourceDateEpoch, toolVersion }),
+    events,
+    now: () => io.now(),
+    release: config.release,
+  };
+}
+
+const reasonText = (r: RebuildReason) => `${r.kind}: ${r.message}`;
+
+function formatOutcome(o: DeploymentOutcome): string {
+  if (!('tier' in o)) return `${o.id}: ${o.status}: ${o.message}\n`;
+  const head = o.status === 'rebuilt' ? `rebuilt ${o.from ?? '(none)'} → ${o.to}` : o.status === 'would-rebuild' ? 'would rebuild' : 'no rebuild';
+  const lines = [`${o.id}: ${head} (tier ${o.tier}; plan ${o.planDigest})`, ...o.reasons.map((r) => `  because ${reasonText(r)}`), ...o.notices.map((r) => `  note ${reasonText(r)}`)];
+  return lines.join('\n') + '\n';
+}
+
+/** A webhook notifier subscribed to the bus, when one is configured. */
+function subscribeWebhook(io: CliIO, events: EventBus, url: string | undefined): WebhookNotifier | undefined {
+  if (url === undefined) return undefined;
+  const hook = new WebhookNotifier({ url, onError: (e) => io.stderr(`tessera monitor: ${e.message}\n`) });
+  events.subscribe((e) => hook.notify(e));
+  return hook;
+}
+
+async function withStore<T>(dataDir: string, opts: { databaseUrl?: string; databaseSchema: string }, work: (store: ControlPlaneStore) => Promise<T>): Promise<T> {
+  if (opts.databaseUrl === undefined) return withControlPlane(dataDir, work);
+  const store = await openPostgresControlPlane(opts.databaseUrl, { schema: opts.databaseSchema });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function readDocument(io: CliIO, file: string, what: string): Promise<unknown> {
+  try {
+    return parseYaml(await readText(io, file, what), { maxAliasCount: 100 });
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${file}: not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+export function registerMonitor(program: Command, io: CliIO): void {
+  const monitor = program.command('monitor').description('the adaptation loop: re-assess registered deployments and rebuild their images when the risk changes')
+    .addHelpText('after', `
+A deployment is rebuilt when a package its image ships at a vulnerable version enters CISA KEV or
+gets an SSVC decision of out-of-cycle or immediate while a fixed version exists, when such a
+vulnerability gains its fix, when its risk tier changes, or when the image policy changes. A
+known-exploited vulnerability without a fix is reported, not rebuilt for. Each rebuild is recorded
+in the deployment's lineage with its reasons and in the audit log (actor system/monitor).
+\`tessera serve --monitor-interval SECONDS\` runs the loop in the server (one leader per store).
+
+Examples:
+  $ tessera monitor register --id payments --app app.yaml --env env.yaml
+  $ tessera monitor run-once --dry-run        what would be rebuilt, and why
+  $ tessera monitor run-once --json`);
+
+  monitor.command('register').description('register a deployment (or replace its app and environment; its image and lineage stay)')
+    .requiredOption('--id <id>', 'the deployment id')
+    .requiredOption('--app <file>', 'application metadata (YAML or JSON)')
+    .requiredOption('--env <file>', 'deployment environment (YAML or JSON)')
+    .option('--json', 'print the deployment as JSON')
+    .action(async (opts: { id: string; app: string; env: string; json?: boolean }) => {
+      const json = opts.json === true;
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(opts.id)) throw new UsageError(`--id \`${opts.id}\`: use letters, digits, '.', '_' and '-' (at most 128)`);
+      const app = await readDocument(io, opts.app, 'app');
+      const env = await readDocument(io, opts.env, 'env');
+      const checkedApp = checkApp(app);
+      if (!checkedApp.ok) failWith(io, json, 'the app file has errors', checkedApp.diagnostics, formatIntelDiagnostics(opts.app, checkedApp.diagnostics));
+      const checkedEnv = checkEnv(env);
+      if (!checkedEnv.ok) failWith(io, json, 'the env file has errors', checkedEnv.diagnostics, formatIntelDiagnostics(opts.env, checkedEnv.diagnostics));
+      const dataDir = program.opts<{ dataDir: string }>().dataDir;
+      const record = await withControlPlane(dataDir, async (store) => {
+        const old = await store.deployments.getDeployment(opts.id);
+        const at = io.now().toISOString();
+        const next = { id: opts.id, app, environment: env, imageDigest: old?.imageDigest ?? null, planDigest: old?.planDigest ?? null, riskTier: old?.riskTier ?? null, updatedAt: at };
+        await store.deployments.putDeployment(next);
+        await store.audit.append({ at, actor: `user/${io.env.USER ?? 'cli'}`, action: 'tessera:RegisterDeployment', resource: `trn:tessera:deployment/${opts.id}`, outcome: 'changed', detail: { op: old === undefined ? 'register' : 'update', via: 'cli' } });
+        return { ...next, registered: old === undefined };
+      });
+      io.stdout(json ? JSON.stringify(record, null, 2) + '\n' : `${record.registered ? 'registered' : 'updated'} deployment ${opts.id}${record.imageDigest !== null ? ` (image ${record.imageDigest})` : ' (no image yet: tessera monitor run-once builds it)'}\n`);
+    });
+
+  monitor.command('run-once').description('re-evaluate every deployment now: rebuild where the risk calls for it, and say why')
+    .option('--id <id...>', 'only these deployments')
+    .option('--dry-run', 'decide and print only: build nothing, record nothing')
+    .option('--database-url <url>', 'PostgreSQL instead of the data directory\'s SQLite file')
+    .option('--database-schema <name>', 'the PostgreSQL schema that holds the store', 'tessera')
+    .option('--json', 'print the outcomes as JSON')
+    .action(async (opts: { id?: string[]; dryRun?: boolean; databaseUrl?: string; databaseSchema: string; json?: boolean }) => {
+      const json = opts.json === true;
+      const dataDir = program.opts<{ dataDir: string }>().dataDir;
+      const config = await readMonitorConfig(io, dataDir);
+      const events = new EventBus();
+      const hook = opts.dryRun === true ? undefined : subscribeWebhook(io, events, config.webhook);
+      const outcomes = await withStore(dataDir, opts, (store) => evaluateDeployments(adaptDeps(io, dataDir, store, events, config, program.version() ?? 'unknown'), { dryRun: opts.dryRun === true, ...(opts.id !== undefined ? { ids: opts.id } : {}) }));
+      await hook?.close();
+      io.stdout(json ? JSON.stringify({ dryRun: opts.dryRun === true, outcomes, events: events.after(0, 10_000) }, null, 2) + '\n' : outcomes.length === 0 ? 'no deployments registered (tessera monitor register)\n' : outcomes.map(formatOutcome).join(''));
+      const failed = outcomes.filter((o) => o.status === 'invalid' || o.status === 'no-plan' || o.status === 'failed');
+      if (failed.length > 0) failWith(io, json, `${failed.length} deployment(s) could not be evaluated`, failed, `${failed.length} deployment(s) could not be evaluated`);
+    });
+}
+
+export interface StartedMonitor {
+  readonly events: EventBus;
+  stop(): Promise<void>;
+}
+
+/**
+ * The loop inside `tessera serve`: leadership (a PostgreSQL advisory lock, or sole on SQLite),
+ * the schedule, the webhook. Progress and failures go to stderr; nothing here stops the server.
+ */
+export async function startMonitor(io: CliIO, store: ControlPlaneStore, opts: { dataDir: string; intervalSeconds: number; databaseUrl?: string; databaseSchema: string; toolVersion: string }): Promise<StartedMonitor> {
+  const config = await readMonitorConfig(io, opts.dataDir);
+  const events = new EventBus();
+  const hook = subscribeWebhook(io, events, config.webhook);
+  const leadership: Leadership = opts.databaseUrl === undefined
+    ? soleLeader()
+    : new PostgresLeadership(opts.databaseUrl, {
+      schema: opts.databaseSchema,
+      retryMs: Math.min(opts.intervalSeconds * 1000, 5000),
+      onChange: (leading) => io.stderr(`tessera monitor: ${leading ? 'leading the adaptation loop' : 'following (another node leads the adaptation loop)'}\n`),
+    });
+  await leadership.start();
+  const feeds = feedStore(opts.dataDir);
+  const loop = startAdaptationLoop({
+    leadership,
+    intervalMs: opts.intervalSeconds * 1000,
+    fingerprint: async () => (await Promise.all(FEEDS.map((s) => feeds.current(s)))).map((s) => s?.hash ?? '-').join(',') + `|${(await store.deployments.listDeployments()).map((d) => d.id).join(',')}`,
+    run: async () => {
+      const outcomes = await evaluateDeployments(adaptDeps(io, opts.dataDir, store, events, config, opts.toolVersion));
+      for (const o of outcomes) if (o.status !== 'unchanged') io.stderr(`tessera monitor: ${formatOutcome(o)}`);
+    },
+    onError: (e) => io.stderr(`tessera monitor: evaluation failed: ${e.message}\n`),
+  });
+  return {
+    events,
+    async stop() {
+      await loop.stop();
+      await leadership.close();
+      await hook?.close();
+    },
+  };
+}

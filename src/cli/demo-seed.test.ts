@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteControlPlane, type ControlPlaneStore } from '../store/index.js';
+import { seedDemo } from './commands/demo-seed.js';
+
+let store: ControlPlaneStore | undefined;
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+});
+
+describe('the demo seed (tessera serve --demo)', () => {
+  it('approves the starter catalog with separate author and approver, registers a low- and a high-risk app, and makes a token per role', async () => {
+    store = await openSqliteControlPlane(':memory:');
+    const r = await seedDemo(store, new Date('2026-11-23T12:00:00Z'));
+    expect(r.seeded).toBe(true);
+    const all = await store.fragments.search({});
+    expect(all.total).toBe(r.fragments);
+    expect(r.fragments).toBeGreaterThan(30);
+    for (const v of all.items) {
+      expect(v.status).toBe('approved');
+      const approval = v.history.find((h) => h.to === 'approved');
+      expect(approval?.by).toBeDefined();
+      expect(approval?.by).not.toBe(v.createdBy);
+    }
+    expect(r.deployments.map((d) => [d.id, d.tier])).toEqual([['internal-reporting', 'low'], ['public-payments', 'high']]);
+    const stored = await store.deployments.listDeployments();
+    expect(stored.map((d) => d.riskTier).sort()).toEqual(['high', 'low']);
+    expect(new Set(r.tokens.map((t) => t.role))).toEqual(new Set(['delegated-admin', 'approver', 'auditor', 'service']));
+    expect((await store.tokens.listTokens()).every((t) => !t.secretHash.includes(t.id))).toBe(true);
+    const audit = await store.audit.read(0, 1000);
+    expect(audit.some((a) => a.action === 'tessera:SeedDemo')).toBe(true);
+  });
+
+  it('leaves a store with data alone', async () => {
+    store = await openSqliteControlPlane(':memory:');
+    await seedDemo(store, new Date('2026-11-23T12:00:00Z'));
+    const before = (await store.audit.head())?.seq;
+    const again = await seedDemo(store, new Date('2026-11-23T13:00:00Z'));
+    expect(again).toEqual({ seeded: false, fragments: 0, deployments: [], tokens: [] });
+    expect((await store.audit.head())?.seq).toBe(before);
+  });
+});

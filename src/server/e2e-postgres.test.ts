@@ -1,0 +1,58 @@
+/** The API end to end over HTTP on a real port, on the PostgreSQL control plane (own schema). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgTestUrl, withTestSchema } from '../../test/support/postgres.js';
+import { openPostgresControlPlane } from '../store/index.js';
+import { accessSuite } from './testing/access-suite.js';
+import { startHarness, type Harness } from './testing/harness.js';
+import { inputSuite } from './testing/input-suite.js';
+import { BOB, policyClient, policySuite } from './testing/policy-suite.js';
+import { workflowSuite } from './testing/workflow-suite.js';
+
+const url = pgTestUrl();
+
+describe.skipIf(url === undefined)('HTTP API on PostgreSQL', () => {
+  const schema = withTestSchema(url ?? '', 'tessera_server');
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(() => openPostgresControlPlane(schema.url, { schema: schema.schema }));
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  describe('authorization of every route', () => accessSuite(() => h));
+  describe('workflow', () => workflowSuite(() => h));
+  describe('input', () => inputSuite(() => h));
+  describe('synthesized policies', () => policySuite(() => h));
+});
+
+describe.skipIf(url === undefined)('two nodes on one PostgreSQL schema', () => {
+  const schema = withTestSchema(url ?? '', 'tessera_nodes');
+  const open = () => openPostgresControlPlane(schema.url, { schema: schema.schema });
+
+  it("decides by another node's activation and assignment once the revision is rechecked", async () => {
+    let later = 0;
+    const a = await startHarness(open);
+    // Node b's clock can be moved on, so its once-a-second revision check runs when the test says.
+    const b = await startHarness(open, { now: () => new Date(Date.now() + later) });
+    try {
+      const onA = policyClient(() => a);
+      const onB = policyClient(() => b);
+      await onA.seed();
+      const v1 = await onA.approved('pol-nodes', 'acme-reports');
+      expect((await onA.move('pol-nodes', v1, 'activate', 'carol')).status).toBe(200);
+      expect(await onB.decide('acme-reports')).toBe('ImplicitDeny');
+      await onA.call('PUT', `/v1/assignments/${encodeURIComponent(BOB)}`, 'admin', { policies: ['pol-nodes'] });
+      later += 1000;
+      expect(await onB.decide('acme-reports')).toBe('Allow');
+      const v2 = await onA.approved('pol-nodes', 'acme-ledger');
+      expect((await onA.move('pol-nodes', v2, 'activate', 'carol')).status).toBe(200);
+      later += 1000;
+      expect(await onB.decide('acme-ledger')).toBe('Allow');
+      expect(await onB.decide('acme-reports')).toBe('ImplicitDeny');
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});

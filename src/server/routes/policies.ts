@@ -1,0 +1,280 @@
+/**
+ * Synthesized policy routes (issue 8): boundaries, policies synthesized from approved fragments
+ * under a boundary, their lifecycle with review, and assignments of policies to principals.
+ *
+ * A policy is created by running the synthesis engine on the request: only an approvable result
+ * (contained in the boundary under every context, no escalation path) is stored, as a draft with
+ * its verdict; a refusal is a 422 problem carrying the diagnostics and the counterexample. Version
+ * ETags are `"<id>@<version>:<status>"` and transitions need `If-Match`, as for fragments.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { loadAwsCatalog, servicesOf } from '../../aws-catalog/index.js';
+import { formatRef, parseRef, synthesize, type FragmentRef, type FragmentVersion } from '../../fragments/index.js';
+import { Analyzer, effectivePermissions } from '../../policy-analysis/index.js';
+import { parsePolicy, type PolicyDocument, type PolicyInput } from '../../policy/index.js';
+import { BoundaryNotFoundError, PolicyNotFoundError, POLICY_STATUSES, type PolicyAction, type PolicyStatus, type PolicyVersion } from '../../store/index.js';
+import type { AccessCheck } from '../access.js';
+import { callerOf, wire, type App, type ServerContext } from '../context.js';
+import { effectiveSummary, policyReviewProblem, statementDiff, statementsOf } from '../policy-review.js';
+import { ProblemError } from '../problem.js';
+import { trn, type TesseraAction } from '../resources.js';
+import { IdParams } from '../schemas/common.js';
+import { IfMatchHeaders, IfNoneMatchHeaders, NotModified } from '../schemas/fragments.js';
+import {
+  Assignment,
+  AssignmentBody,
+  Boundary,
+  BoundaryBody,
+  BoundaryQuery,
+  CreatePolicyBody,
+  PolicyList,
+  PolicyListQuery,
+  PolicyOverview,
+  PolicyReview,
+  PolicyTransitionBody,
+  PolicyVersion as VersionSchema,
+  PolicyVersionParams,
+  PrincipalParams,
+} from '../schemas/policies.js';
+
+const TRANSITION_ACTIONS: Readonly<Record<PolicyAction, TesseraAction>> = {
+  submit: 'tessera:SubmitPolicy',
+  approve: 'tessera:ApprovePolicy',
+  reject: 'tessera:RejectPolicy',
+  activate: 'tessera:ActivatePolicy',
+};
+
+export const policyEtag = (v: PolicyVersion): string => `"${v.id}@${v.version}:${v.status}"`;
+
+/** The status an `If-Match` value pins for `id@version`, or undefined when it names another version or is malformed. */
+export function pinnedPolicyStatus(ifMatch: string, id: string, version: number): PolicyStatus | undefined {
+  const m = /^(?:W\/)?"([^"@]+)@(\d+):([a-z-]+)"$/.exec(ifMatch.trim());
+  if (m === null || m[1] !== id || Number(m[2]) !== version) return undefined;
+  return (POLICY_STATUSES as readonly string[]).includes(m[3] as string) ? (m[3] as PolicyStatus) : undefined;
+}
+
+function sendVersion(reply: FastifyReply, v: PolicyVersion, status = 200) {
+  void reply.status(status).header('etag', policyEtag(v));
+  // The store keeps documents as JSON values; they were objects when synthesized.
+  return wire({ ...v, documents: v.documents as Record<string, unknown>[] });
+}
+
+interface CreateBody {
+  id: string;
+  team: string;
+  fragments: { ref: string; params?: Record<string, string> }[];
+  boundary: { id: string; version?: number };
+  riskBudget?: number;
+}
+
+export function policyRoutes(app: App, ctx: ServerContext): void {
+  // One per server: it keeps the automata of the boundaries it has analyzed.
+  const analyzer = new Analyzer();
+  const policies = ctx.store.policies;
+  const teamOf = async (id: string) => (await policies.policyVersions(id))[0]?.team;
+  const version = async (id: string, v: number) => {
+    const found = await policies.getPolicyVersion(id, v);
+    if (found === undefined) throw new PolicyNotFoundError(id, v);
+    return found;
+  };
+
+  app.put('/v1/boundaries/:id', {
+    config: { access: (req) => [{ action: 'tessera:PutBoundary', resource: trn.boundary((req.params as { id: string }).id) }] },
+    schema: { summary: 'put a permissions boundary (a new version when the document changed)', 'x-tessera-action': 'tessera:PutBoundary', params: IdParams, body: BoundaryBody, response: { 200: Boundary } },
+  }, async (req) => {
+    const caller = callerOf(req);
+    const errors = parsePolicy(req.body.document as PolicyInput, { policyType: 'boundary' }).diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) throw new ProblemError(400, 'server/invalid-boundary', 'the boundary document has errors; see `errors`', errors);
+    const b = await policies.putBoundary(req.params.id, req.body.document, { by: caller.principal, at: ctx.now().toISOString() });
+    ctx.principals.invalidate();
+    await ctx.audit.record(caller.principal, 'tessera:PutBoundary', trn.boundary(b.id), 'changed', { version: b.version });
+    return wire({ ...b, document: b.document as Record<string, unknown> });
+  });
+
+  app.get('/v1/boundaries/:id', {
+    config: { access: (req) => [{ action: 'tessera:GetBoundary', resource: trn.boundary((req.params as { id: string }).id) }] },
+    schema: { summary: 'a boundary: the latest version, or `?version=`', 'x-tessera-action': 'tessera:GetBoundary', params: IdParams, querystring: BoundaryQuery, response: { 200: Boundary } },
+  }, async (req) => {
+    const b = await policies.getBoundary(req.params.id, req.query.version);
+    if (b === undefined) throw new BoundaryNotFoundError(req.params.id, req.query.version);
+    return wire({ ...b, document: b.document as Record<string, unknown> });
+  });
+
+  app.post('/v1/policies', {
+    config: {
+      // The team named, and the team that owns the policy already (if any), must both be the caller's.
+      access: async (req) => {
+        const body = req.body as CreateBody;
+        const checks: AccessCheck[] = [{ action: 'tessera:CreatePolicy', resource: trn.policy(body.id), owner: body.team }];
+        const current = await teamOf(body.id);
+        if (current !== undefined && current !== body.team) checks.push({ action: 'tessera:CreatePolicy', resource: trn.policy(body.id), owner: current });
+        return checks;
+      },
+    },
+    schema: { summary: 'synthesize a new draft version of a policy from approved fragments under a boundary', 'x-tessera-action': 'tessera:CreatePolicy', body: CreatePolicyBody, response: { 201: VersionSchema } },
+  }, async (req, reply) => {
+    const caller = callerOf(req);
+    const body = req.body as CreateBody;
+    const boundary = await policies.getBoundary(body.boundary.id, body.boundary.version);
+    if (boundary === undefined) throw new BoundaryNotFoundError(body.boundary.id, body.boundary.version);
+    const refs = body.fragments.map((f) => parseRef(f.ref) ?? refBad(f.ref));
+    const found = new Map<string, FragmentVersion>();
+    for (const ref of refs) {
+      const v = await ctx.store.fragments.get(ref);
+      if (v !== undefined) found.set(formatRef(ref), v);
+    }
+    const uses = refs.map((ref, i) => ({ ref, params: body.fragments[i]?.params ?? {} }));
+    const result = synthesize(
+      { fragments: uses, boundary: boundary.document as PolicyInput, ...(body.riskBudget === undefined ? {} : { riskBudget: body.riskBudget }) },
+      { analyzer, resolve: (ref: FragmentRef) => found.get(formatRef(ref)) },
+    );
+    const resource = trn.policy(body.id);
+    if (result.policies === undefined) {
+      const cx = result.containment?.verdict === 'not-contained' ? result.containment.counterexample : undefined;
+      const errors = result.diagnostics.map((d) => (cx !== undefined && d.code === 'synthesis/not-contained' ? { ...d, counterexample: cx } : d));
+      await ctx.audit.record(caller.principal, 'tessera:CreatePolicy', resource, 'failed', { codes: result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) });
+      throw new ProblemError(422, 'server/synthesis-refused', 'the fragments cannot be synthesized into an approvable policy; see `errors`', errors);
+    }
+    const v = await policies.addPolicyVersion({
+      id: body.id,
+      team: body.team,
+      request: { fragments: uses.map((u) => ({ ref: formatRef(u.ref), params: u.params })), boundary: { id: boundary.id, version: boundary.version }, riskBudget: body.riskBudget ?? null },
+      documents: [...result.policies],
+      verdict: {
+        containment: result.containment?.verdict ?? null,
+        findings: result.findings,
+        riskScore: result.riskScore,
+        riskCost: result.riskCost,
+        record: result.record ?? null,
+        warnings: result.diagnostics,
+      },
+      risk: result.riskScore,
+    }, { by: caller.principal, at: ctx.now().toISOString() });
+    await ctx.audit.record(caller.principal, 'tessera:CreatePolicy', trn.policy(v.id, v.version), 'changed', { resultHash: result.record?.resultHash ?? null });
+    void reply.header('location', `/v1/policies/${v.id}/versions/${v.version}`);
+    return sendVersion(reply, v, 201);
+  });
+
+  app.get('/v1/policies', {
+    config: { access: () => [{ action: 'tessera:ListPolicies', resource: trn.policies }] },
+    schema: { summary: 'every policy (of one team with `?team=`), with its latest and active versions', 'x-tessera-action': 'tessera:ListPolicies', querystring: PolicyListQuery, response: { 200: PolicyList } },
+  }, async (req) => ({ items: await policies.listPolicies(req.query.team) }));
+
+  app.get('/v1/policies/:id', {
+    config: { access: (req) => [{ action: 'tessera:GetPolicy', resource: trn.policy((req.params as { id: string }).id) }] },
+    schema: { summary: 'a policy: its team, active version and every version\'s status', 'x-tessera-action': 'tessera:GetPolicy', params: IdParams, response: { 200: PolicyOverview } },
+  }, async (req) => {
+    const versions = await policies.policyVersions(req.params.id);
+    const first = versions[0];
+    if (first === undefined) throw new PolicyNotFoundError(req.params.id);
+    return {
+      id: first.id,
+      team: first.team,
+      active: versions.find((v) => v.status === 'active')?.version ?? null,
+      versions: versions.map((v) => ({ version: v.version, status: v.status, risk: v.risk, createdAt: v.createdAt, createdBy: v.createdBy })),
+    };
+  });
+
+  app.get('/v1/policies/:id/versions/:version', {
+    config: { access: (req) => [{ action: 'tessera:GetPolicy', resource: trn.policy((req.params as { id: string }).id) }] },
+    schema: { summary: 'one version, with its ETag; `If-None-Match` with the current ETag gives 304', 'x-tessera-action': 'tessera:GetPolicy', params: PolicyVersionParams, headers: IfNoneMatchHeaders, response: { 200: VersionSchema, 304: NotModified } },
+  }, async (req, reply) => {
+    const v = await version(req.params.id, req.params.version);
+    if (req.headers['if-none-match']?.split(',').some((t) => t.trim() === policyEtag(v))) return reply.status(304).header('etag', policyEtag(v)).send(null);
+    return sendVersion(reply, v);
+  });
+
+  app.get('/v1/policies/:id/versions/:version/review', {
+    config: { access: (req) => [{ action: 'tessera:GetPolicy', resource: trn.policy((req.params as { id: string }).id) }] },
+    schema: { summary: 'what a reviewer sees: statements added and removed against the active version, the verdict, effective permissions and risk', 'x-tessera-action': 'tessera:GetPolicy', params: PolicyVersionParams, response: { 200: PolicyReview } },
+  }, async (req) => {
+    const v = await version(req.params.id, req.params.version);
+    const active = await policies.activeVersion(v.id);
+    const diff = statementDiff(v.documents, active?.documents ?? []);
+    return {
+      policy: `${v.id}@${v.version}`,
+      status: v.status,
+      against: active?.version ?? null,
+      added: diff.added as Record<string, unknown>[],
+      removed: diff.removed as Record<string, unknown>[],
+      verdict: v.verdict,
+      risk: v.risk,
+      effective: await effectiveOf(v, await policies.getBoundary(v.request.boundary.id, v.request.boundary.version).then((b) => b?.document)),
+    };
+  });
+
+  app.post('/v1/policies/:id/versions/:version/transitions', {
+    config: {
+      access: async (req) => {
+        const { id, version: n } = req.params as { id: string; version: number };
+        const action = TRANSITION_ACTIONS[(req.body as { action: PolicyAction }).action];
+        const v = await policies.getPolicyVersion(id, n);
+        return [{ action, resource: trn.policy(id, n), owner: v?.team }];
+      },
+    },
+    schema: {
+      summary: 'move a version along the lifecycle (activate supersedes the active version; activating an older one rolls back); `If-Match` is required',
+      'x-tessera-action': Object.values(TRANSITION_ACTIONS).join(' | '),
+      params: PolicyVersionParams,
+      headers: IfMatchHeaders,
+      body: PolicyTransitionBody,
+      response: { 200: VersionSchema },
+    },
+  }, async (req, reply) => {
+    const caller = callerOf(req);
+    const { id, version: n } = req.params;
+    const { action, comment } = req.body;
+    const resource = trn.policy(id, n);
+    const ifMatch = req.headers['if-match'];
+    if (ifMatch === undefined) throw new ProblemError(428, 'server/if-match-required', 'send `If-Match` with the version\'s ETag (GET it first) so that a concurrent change is not overwritten');
+    const current = await version(id, n);
+    const expected = pinnedPolicyStatus(ifMatch, id, n);
+    if (expected === undefined) throw new ProblemError(412, 'server/etag-mismatch', `\`If-Match: ${ifMatch}\` is not an ETag of ${id}@${n}; the current one is ${policyEtag(current)}`);
+    const problem = policyReviewProblem(current, action, caller.principal);
+    if (problem !== undefined) await ctx.access.deny(caller, TRANSITION_ACTIONS[action], resource, `separation of duties: ${problem}`);
+    const v = await policies.transition(id, n, action, { by: caller.principal, at: ctx.now().toISOString(), ...(comment === undefined ? {} : { comment }) }, expected);
+    if (action === 'activate') ctx.principals.invalidate();
+    await ctx.audit.record(caller.principal, TRANSITION_ACTIONS[action], resource, 'changed', { from: current.status, to: v.status, ...(comment === undefined ? {} : { comment }) });
+    return sendVersion(reply, v);
+  });
+
+  const principalOf = (req: FastifyRequest) => (req.params as { principal: string }).principal;
+
+  app.put('/v1/assignments/:principal', {
+    config: { access: (req) => [{ action: 'tessera:PutAssignment', resource: trn.assignment(principalOf(req)) }] },
+    schema: { summary: 'replace the policies assigned to a principal (an empty list removes them)', 'x-tessera-action': 'tessera:PutAssignment', params: PrincipalParams, body: AssignmentBody, response: { 200: Assignment } },
+  }, async (req) => {
+    const caller = callerOf(req);
+    const a = await policies.setAssignment(req.params.principal, req.body.policies, { by: caller.principal, at: ctx.now().toISOString() });
+    ctx.principals.invalidate();
+    await ctx.audit.record(caller.principal, 'tessera:PutAssignment', trn.assignment(a.principal), 'changed', { policies: a.policyIds });
+    return { principal: a.principal, policies: a.policyIds, updatedAt: a.updatedAt, updatedBy: a.updatedBy };
+  });
+
+  app.get('/v1/assignments/:principal', {
+    config: { access: (req) => [{ action: 'tessera:GetAssignment', resource: trn.assignment(principalOf(req)) }] },
+    schema: { summary: 'the policies assigned to a principal (none: an empty list)', 'x-tessera-action': 'tessera:GetAssignment', params: PrincipalParams, response: { 200: Assignment } },
+  }, async (req) => {
+    const a = await policies.getAssignment(req.params.principal);
+    return { principal: req.params.principal, policies: a?.policyIds ?? [], updatedAt: a?.updatedAt ?? null, updatedBy: a?.updatedBy ?? null };
+  });
+}
+
+function refBad(ref: string): never {
+  throw new ProblemError(400, 'server/invalid-fragment-ref', `\`${ref}\` is not id@version (e.g. s3-read-prefix@1)`);
+}
+
+/**
+ * Effective permissions of the version within its boundary, for the reviewer. The catalog is
+ * loaded for the services the statements name; a wildcard service would mean loading every
+ * service on a request path, so the summary then says why it is missing instead.
+ */
+async function effectiveOf(v: PolicyVersion, boundary: unknown): Promise<unknown> {
+  const actions = statementsOf(v.documents).flatMap((s) => [s.Action ?? []].flat()).filter((a): a is string => typeof a === 'string');
+  const services = servicesOf(actions);
+  if (services === 'all') return { skipped: 'a statement names a wildcard service; see the documents' };
+  const docs = v.documents.map((d) => parsePolicy(d as PolicyInput, { policyType: 'identity' }).document).filter((d): d is PolicyDocument => d !== undefined);
+  const b = boundary === undefined ? undefined : parsePolicy(boundary as PolicyInput, { policyType: 'boundary' }).document;
+  const catalog = await loadAwsCatalog(services);
+  return effectiveSummary(effectivePermissions(b === undefined ? { identity: docs } : { identity: docs, boundary: b }, catalog));
+}

@@ -1,0 +1,76 @@
+/** `tessera serve` (src/cli/commands/serve.ts): bootstrap token once, a seed hook, clean stop. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { serve } from '../cli/commands/serve.js';
+import type { CliIO } from '../cli/io.js';
+import type { StartedServer } from './server.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+function io(): CliIO & { out: string } {
+  const o = {
+    out: '',
+    stdout: (t: string) => void (o.out += t),
+    stderr: () => undefined,
+    readFile: async () => '',
+    env: {},
+    isTTY: false,
+    now: () => new Date('2026-11-23T10:00:00Z'),
+  };
+  return o;
+}
+
+/** Starts `serve`, runs `work` against it, then stops it and waits for the clean close. */
+async function withServe(dataDir: string, json: boolean, work: (s: StartedServer, out: CliIO & { out: string }) => Promise<void>, seed?: Parameters<typeof serve>[2]['seed']) {
+  const out = io();
+  let stop!: () => void;
+  const stopped = new Promise<void>((r) => (stop = r));
+  let started!: (s: StartedServer) => void;
+  const listening = new Promise<StartedServer>((r) => (started = r));
+  const running = serve({ host: '127.0.0.1', port: 0, dataDir, databaseSchema: 'tessera', json }, out, { stop: stopped, onListening: started, seed });
+  const s = await Promise.race([listening, running.then(() => { throw new Error('serve ended early'); })]);
+  try {
+    await work(s, out);
+  } finally {
+    stop();
+    await running;
+  }
+}
+
+describe('tessera serve', () => {
+  it('prints a bootstrap central-admin token once, runs the seed hook, and stops cleanly', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-serve-'));
+    dirs.push(dir);
+    let seeded = 0;
+    await withServe(dir, true, async (s, out) => {
+      const printed = JSON.parse(out.out) as { url: string; bootstrapToken: string };
+      expect(printed.url).toBe(s.url);
+      expect(printed.bootstrapToken).toMatch(/^tk_/);
+      const r = await fetch(`${s.url}/v1/tokens`, { headers: { authorization: `Bearer ${printed.bootstrapToken}` } });
+      expect(r.status).toBe(200);
+      expect(((await r.json()) as { items: { principal: string; role: string }[] }).items).toEqual([expect.objectContaining({ principal: 'user/admin', role: 'central-admin' })]);
+    }, async () => void seeded++);
+    expect(seeded).toBe(1);
+    // Second start on the same data directory: the token exists, nothing is printed but the URL.
+    await withServe(dir, false, async (s, out) => {
+      expect(out.out).toContain(`listening on ${s.url}`);
+      expect(out.out).not.toContain('tk_');
+      expect((await fetch(`${s.url}/readyz`)).status).toBe(200);
+    });
+  });
+
+  it('refuses a port in use with a usage error and closes the store', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-serve-'));
+    dirs.push(dir);
+    await withServe(dir, true, async (s) => {
+      const port = Number(new URL(s.url).port);
+      const run = serve({ host: '127.0.0.1', port, dataDir: dir, databaseSchema: 'tessera', json: true }, io(), { stop: new Promise(() => undefined) });
+      await expect(run).rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining(`cannot listen on 127.0.0.1:${port}`) });
+    });
+  });
+});

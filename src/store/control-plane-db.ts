@@ -1,0 +1,56 @@
+/**
+ * What the control-plane stores share: one Kysely instance, one closed flag, and the rule that each
+ * method is one transaction whose driver failures become ControlPlaneStoreFailureError.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { canonicalJson } from '../fragments/index.js';
+import { ControlPlaneClosedError, ControlPlaneStoreError, ControlPlaneStoreFailureError, CorruptControlPlaneStoreError } from './control-plane-errors.js';
+import type { TesseraDatabase } from './schema.js';
+
+export type Trx = Transaction<TesseraDatabase>;
+
+export class ControlPlaneDb {
+  #closed = false;
+
+  constructor(readonly db: Kysely<TesseraDatabase>) {}
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Marks the stores closed; true the first time (the caller then destroys the database). */
+  close(): boolean {
+    if (this.#closed) return false;
+    this.#closed = true;
+    return true;
+  }
+
+  /** Runs `body` in one transaction; anything but a ControlPlaneStoreError becomes a ControlPlaneStoreFailureError. */
+  async tx<T>(operation: string, body: (trx: Trx) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new ControlPlaneClosedError();
+    try {
+      return await this.db.transaction().execute(body);
+    } catch (e) {
+      if (e instanceof ControlPlaneStoreError) throw e;
+      throw new ControlPlaneStoreFailureError(`control-plane store ${operation} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+}
+
+/** JSON values are stored as canonical JSON text, so equal values are equal rows. */
+export const toJsonText = (value: unknown): string => canonicalJson(value);
+
+export function fromJsonText(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new CorruptControlPlaneStoreError(`the stored ${what} is not JSON`, { cause: e });
+  }
+}
+
+/** A bigint column as a number (PostgreSQL's driver reads bigint as a string). */
+export function toSeq(value: number | string | bigint, what: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new CorruptControlPlaneStoreError(`${what} \`${String(value)}\` is not a whole number`);
+  return n;
+}

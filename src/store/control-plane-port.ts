@@ -1,0 +1,108 @@
+/**
+ * The control plane's persistence ports (issue 8): API tokens, the hash-chained audit log,
+ * registered deployments with their image lineage, and synthesized policies (policy-port.ts). The
+ * server and the monitor code against these interfaces; `openSqliteControlPlane` and
+ * `openPostgresControlPlane` implement them over Kysely, and one contract suite runs against both.
+ *
+ * Stores never read the clock: every time is an ISO string given by the caller.
+ * Failures of the database surface as ControlPlaneStoreFailureError with the driver's error as cause.
+ */
+import type { AuditEventInput, AuditRecord } from '../audit/index.js';
+import type { FragmentStore } from '../fragments/index.js';
+import type { PolicyStore } from './policy-port.js';
+
+/** Tessera's own roles; their rights are Tessera IAM policies (src/server/roles). */
+export type Role = 'central-admin' | 'delegated-admin' | 'approver' | 'auditor' | 'service';
+
+/** An API token as stored: the secret itself is never kept, only its scrypt hash. */
+export interface ApiTokenRecord {
+  /** Public id, the part of the token before the secret (e.g. `tk_3f9a...`). */
+  id: string;
+  /** Who the token acts as, e.g. `user/alice` or `service/payments-api`. */
+  principal: string;
+  role: Role;
+  /** The team a delegated admin is scoped to; null for the other roles. */
+  team: string | null;
+  /** `scrypt$N$r$p$salt-base64$hash-base64`. */
+  secretHash: string;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+}
+
+export interface TokenStore {
+  /** TokenExistsError when the id is taken. */
+  addToken(record: ApiTokenRecord): Promise<void>;
+  getToken(id: string): Promise<ApiTokenRecord | undefined>;
+  /** Ordered by createdAt, then id. */
+  listTokens(): Promise<ApiTokenRecord[]>;
+  /** False when the id is unknown or already revoked. */
+  revokeToken(id: string, at: string): Promise<boolean>;
+}
+
+// The audit event and chained record are defined by the pure audit module, which chains and verifies them.
+export type { AuditEventInput, AuditRecord } from '../audit/index.js';
+
+export interface AuditLogStore {
+  /**
+   * Appends atomically: the head is read and the record written in one transaction that holds the
+   * log's write lock (SQLite's writer lock; a PostgreSQL row or advisory lock), so concurrent
+   * appenders from any number of processes or nodes form one chain.
+   */
+  append(event: AuditEventInput): Promise<AuditRecord>;
+  /** Records with seq > afterSeq, oldest first, at most `limit`. */
+  read(afterSeq: number, limit: number): Promise<AuditRecord[]>;
+  /** The last record, or undefined for an empty log. */
+  head(): Promise<AuditRecord | undefined>;
+}
+
+/** A running application registered for the adaptation loop. */
+export interface DeploymentRecord {
+  id: string;
+  /** The app profile and environment documents (the risk engine's inputs), as JSON values. */
+  app: unknown;
+  environment: unknown;
+  /** Digest of the image currently deployed (`sha256:...`), null before the first build. */
+  imageDigest: string | null;
+  /** Digest of the plan that image was built from. */
+  planDigest: string | null;
+  riskTier: string | null;
+  updatedAt: string;
+}
+
+/** One rebuild: which image replaced which, and why. */
+export interface ImageLineageRecord {
+  deploymentId: string;
+  seq: number;
+  fromDigest: string | null;
+  toDigest: string;
+  planDigest: string;
+  /** Machine-readable reasons, e.g. `{kind: 'kev', cve: 'CVE-2024-1234', package: 'openssl'}`. */
+  reasons: unknown[];
+  at: string;
+}
+
+export interface DeploymentStore {
+  /** Creates or replaces the deployment's app/environment (keeps its image and lineage). */
+  putDeployment(record: DeploymentRecord): Promise<void>;
+  getDeployment(id: string): Promise<DeploymentRecord | undefined>;
+  listDeployments(): Promise<DeploymentRecord[]>;
+  /**
+   * Records a rebuild and moves the deployment to `toDigest` in one transaction.
+   * StaleImageError when the deployment's current digest is not `fromDigest` (another node rebuilt first).
+   */
+  recordImage(entry: Omit<ImageLineageRecord, 'seq'> & { riskTier: string }): Promise<ImageLineageRecord>;
+  lineage(deploymentId: string): Promise<ImageLineageRecord[]>;
+}
+
+/** Everything the control plane keeps, behind one handle that closes them together. */
+export interface ControlPlaneStore {
+  fragments: FragmentStore;
+  tokens: TokenStore;
+  audit: AuditLogStore;
+  deployments: DeploymentStore;
+  /** Boundaries, synthesized policies and their assignments (policy-port.ts). */
+  policies: PolicyStore;
+  /** Idempotent. */
+  close(): Promise<void>;
+}
