@@ -27,6 +27,8 @@ describe('the demo seed (tessera serve --demo)', () => {
     expect(stored.map((d) => d.riskTier).sort()).toEqual(['high', 'low']);
     expect(new Set(r.tokens.map((t) => t.role))).toEqual(new Set(['delegated-admin', 'approver', 'auditor', 'service']));
     expect((await store.tokens.listTokens()).every((t) => !t.secretHash.includes(t.id))).toBe(true);
+    expect(r.boundary).toBe('payments-team@1');
+    expect((await store.policies.getBoundary('payments-team'))?.version).toBe(1);
     const audit = await store.audit.read(0, 1000);
     expect(audit.some((a) => a.action === 'tessera:SeedDemo')).toBe(true);
   });

@@ -1,6 +1,7 @@
 /**
  * The seeded demo `npm start` serves (`tessera serve --demo`): the starter fragment catalog,
- * reviewed and approved by two different people (separation of duties holds in the seed too), two
+ * reviewed and approved by two different people (separation of duties holds in the seed too), the
+ * payments team's boundary (examples/policies/team-boundary.json), two
  * registered apps at low and high risk from examples/, and one token per role so every screen and
  * route can be tried. It seeds only an empty store, so restarting keeps whatever was changed.
  */
@@ -15,6 +16,8 @@ import type { ControlPlaneStore, Role } from '../../store/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const DEMO_FRAGMENTS = join(ROOT, 'catalog', 'fragments');
+const DEMO_BOUNDARY = join(ROOT, 'examples', 'policies', 'team-boundary.json');
+const DEMO_BOUNDARY_ID = 'payments-team';
 const DEMO_VULNERABILITIES = join(ROOT, 'examples', 'vulnerabilities.json');
 export const DEMO_APPS = ['internal-reporting', 'public-payments'].map((name) => join(ROOT, 'examples', name));
 
@@ -31,6 +34,7 @@ const APPROVER = 'user/avery';
 export interface DemoSeedReport {
   seeded: boolean;
   fragments: number;
+  boundary?: string;
   deployments: { id: string; tier: string; score: number }[];
   tokens: { principal: string; role: Role; token: string }[];
 }
@@ -47,7 +51,9 @@ export async function seedDemo(store: ControlPlaneStore, now: Date): Promise<Dem
     await store.fragments.transition(v, 'submit', { by: AUTHOR, at, comment: 'starter catalog' }, 'draft');
     await store.fragments.transition(v, 'approve', { by: APPROVER, at, comment: 'reviewed for the demo' }, 'in-review');
   }
-  await store.audit.append({ at, actor: 'system/demo', action: 'tessera:SeedDemo', resource: 'trn:tessera:demo', outcome: 'changed', detail: { fragments: fragments.length, author: AUTHOR, approver: APPROVER } });
+  // The payments team's boundary: what its delegated admin may compose policies within.
+  const boundary = await store.policies.putBoundary(DEMO_BOUNDARY_ID, JSON.parse(await readFile(DEMO_BOUNDARY, 'utf8')), { by: AUTHOR, at });
+  await store.audit.append({ at, actor: 'system/demo', action: 'tessera:SeedDemo', resource: 'trn:tessera:demo', outcome: 'changed', detail: { fragments: fragments.length, author: AUTHOR, approver: APPROVER, boundary: `${boundary.id}@${boundary.version}` } });
 
   const vulnerabilities = checked(checkVulnerabilities(JSON.parse(await readFile(DEMO_VULNERABILITIES, 'utf8'))), DEMO_VULNERABILITIES);
   const deployments: DemoSeedReport['deployments'] = [];
@@ -65,7 +71,7 @@ export async function seedDemo(store: ControlPlaneStore, now: Date): Promise<Dem
     const t = await createToken(store, { principal: p.principal, role: p.role, team: p.team ?? null, createdBy: 'system/demo', at: now });
     tokens.push({ principal: p.principal, role: p.role, token: t.token });
   }
-  return { seeded: true, fragments: fragments.length, deployments, tokens };
+  return { seeded: true, fragments: fragments.length, boundary: `${boundary.id}@${boundary.version}`, deployments, tokens };
 }
 
 /** The starter catalog, validated as `tessera fragment add` validates it (a bad file stops the seed). */

@@ -118,7 +118,7 @@ async function demoSeed(store: ControlPlaneStore, now: Date): Promise<SeedOutput
   const r = await seedDemo(store, now);
   if (!r.seeded) return { text: 'Demo: the store has data already; nothing was seeded (tokens were printed on the first start).\n', json: r };
   const lines = [
-    `Demo seeded: ${r.fragments} approved starter fragments; deployments ${r.deployments.map((d) => `${d.id} (tier ${d.tier}, risk ${d.score})`).join(', ')}.`,
+    `Demo seeded: ${r.fragments} approved starter fragments; boundary ${r.boundary ?? 'none'}; deployments ${r.deployments.map((d) => `${d.id} (tier ${d.tier}, risk ${d.score})`).join(', ')}.`,
     'Demo tokens (shown once):',
     ...r.tokens.map((t) => `  ${t.role.padEnd(16)} ${t.principal.padEnd(22)} ${t.token}`),
     '',
