@@ -73,4 +73,20 @@ describe('tessera serve', () => {
       await expect(run).rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining(`cannot listen on 127.0.0.1:${port}`) });
     });
   });
+
+  it('audits denied /v1/authorize decisions by default', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-serve-'));
+    dirs.push(dir);
+    await withServe(dir, true, async (s, out) => {
+      const token = (JSON.parse(out.out) as { bootstrapToken: string }).bootstrapToken;
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const policies = { identity: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }] }] };
+      const decide = (resource: string) => fetch(`${s.url}/v1/authorize`, { method: 'POST', headers, body: JSON.stringify({ request: { principal: 'arn:aws:iam::111122223333:user/alice', action: 's3:GetObject', resource }, policies }) });
+      expect(((await (await decide('arn:aws:s3:::reports/q3.csv')).json()) as { decision: string }).decision).toBe('Allow');
+      expect(((await (await decide('arn:aws:s3:::payroll/q3.csv')).json()) as { decision: string }).decision).toBe('ImplicitDeny');
+      const audit = (await (await fetch(`${s.url}/v1/audit?limit=100`, { headers })).json()) as { items: { action: string; outcome: string }[] };
+      const decisions = audit.items.filter((a) => a.action === 'tessera:Authorize');
+      expect(decisions.map((a) => a.outcome)).toEqual(['denied']);
+    });
+  });
 });
