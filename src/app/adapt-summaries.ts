@@ -1,12 +1,15 @@
 /**
- * Deployment summaries as files, `<dir>/<sha256 of the id>.json`, written atomically. With
- * several nodes on PostgreSQL the directory must be shared for a new leader to see them; a
- * leader without a summary takes the recorded tier and today's plan as its baseline (adapt.ts).
+ * Where the adaptation loop keeps what each running image was built from. `StoreSummaryStore`
+ * (what `tessera monitor` and `serve --monitor-interval` use) keeps it in the control-plane store
+ * beside the deployment, so whichever node leads on PostgreSQL sees it. `FileSummaryStore` keeps
+ * it as files, `<dir>/<sha256 of the id>.json`, written atomically (one node, no store). A leader
+ * without a summary takes the recorded tier and today's plan as its baseline (adapt.ts).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeploymentSummary } from '../monitor/index.js';
+import type { DeploymentStore } from '../store/index.js';
 import type { SummaryStore } from './adapt.js';
 
 export class FileSummaryStore implements SummaryStore {
@@ -42,5 +45,16 @@ export class MemorySummaryStore implements SummaryStore {
   }
   async put(id: string, summary: DeploymentSummary): Promise<void> {
     this.map.set(id, summary);
+  }
+}
+
+/** Summaries in the control-plane store, beside their deployment. */
+export class StoreSummaryStore implements SummaryStore {
+  constructor(private readonly deployments: DeploymentStore) {}
+  async get(id: string): Promise<DeploymentSummary | undefined> {
+    return (await this.deployments.getBuildSummary(id)) as DeploymentSummary | undefined;
+  }
+  async put(id: string, summary: DeploymentSummary): Promise<void> {
+    await this.deployments.putBuildSummary(id, summary);
   }
 }

@@ -11,7 +11,7 @@ export { buildFromPlan } from './build-plan.js';
 export type { PlanBuild, PlanBuildOptions } from './build-plan.js';
 export { buildPlannedImage, ImageRebuildError } from './adapt-build.js';
 export type { RebuildOptions } from './adapt-build.js';
-export { FileSummaryStore, MemorySummaryStore } from './adapt-summaries.js';
+export { FileSummaryStore, MemorySummaryStore, StoreSummaryStore } from './adapt-summaries.js';
 export { leaderLockKey, PostgresLeadership, soleLeader } from './adapt-leader.js';
 export type { Leadership, PostgresLeadershipOptions } from './adapt-leader.js';
 export { startAdaptationLoop } from './adapt-loop.js';

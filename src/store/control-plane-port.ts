@@ -93,6 +93,13 @@ export interface DeploymentStore {
    */
   recordImage(entry: Omit<ImageLineageRecord, 'seq'> & { riskTier: string }): Promise<ImageLineageRecord>;
   lineage(deploymentId: string): Promise<ImageLineageRecord[]>;
+  /**
+   * The adaptation loop's summary of what the deployment's image was built from (any JSON value),
+   * kept in the store so that whichever node leads sees it. undefined when none was kept.
+   */
+  getBuildSummary(deploymentId: string): Promise<unknown>;
+  /** DeploymentNotFoundError for an unknown deployment. */
+  putBuildSummary(deploymentId: string, summary: unknown): Promise<void>;
 }
 
 /** Everything the control plane keeps, behind one handle that closes them together. */

@@ -39,6 +39,20 @@ export class KyselyDeploymentStore implements DeploymentStore {
     });
   }
 
+  getBuildSummary(deploymentId: string): Promise<unknown> {
+    return this.cp.tx('getBuildSummary', async (trx) => {
+      const row = await trx.selectFrom('deployments').select('build_summary').where('id', '=', deploymentId).executeTakeFirst();
+      return row === undefined || row.build_summary === null ? undefined : fromJsonText(row.build_summary, `build summary of deployment \`${deploymentId}\``);
+    });
+  }
+
+  putBuildSummary(deploymentId: string, summary: unknown): Promise<void> {
+    return this.cp.tx('putBuildSummary', async (trx) => {
+      const r = await trx.updateTable('deployments').set({ build_summary: toJsonText(summary) }).where('id', '=', deploymentId).executeTakeFirst();
+      if (r.numUpdatedRows === 0n) throw new DeploymentNotFoundError(deploymentId);
+    });
+  }
+
   getDeployment(id: string): Promise<DeploymentRecord | undefined> {
     return this.cp.tx('getDeployment', async (trx) => {
       const row = await trx.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst();

@@ -100,6 +100,8 @@ export interface DeploymentsTable {
   plan_digest: string | null;
   risk_tier: string | null;
   updated_at: string;
+  /** The adaptation loop's summary of what the running image was built from (canonical JSON), or null. */
+  build_summary: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Rebuilds per deployment, `seq` from 1; `reasons` is canonical JSON (an array). */

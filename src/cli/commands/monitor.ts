@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
-  buildPlannedImage, CONTROLS_DIR, evaluateDeployments, FileSummaryStore, loadControlCatalog, loadIntel, planImage, PostgresLeadership, soleLeader,
+  buildPlannedImage, CONTROLS_DIR, evaluateDeployments, loadControlCatalog, StoreSummaryStore, loadIntel, planImage, PostgresLeadership, soleLeader,
   startAdaptationLoop, WebhookNotifier, type AdaptDeps, type DeploymentOutcome, type Leadership,
 } from '../../app/index.js';
 import { APT_ARCHIVES, hostMirror, type DebSource } from '../../image/index.js';
@@ -87,7 +87,7 @@ export function adaptDeps(io: CliIO, dataDir: string, store: ControlPlaneStore, 
   return {
     deployments: store.deployments,
     audit: store.audit,
-    summaries: new FileSummaryStore(join(dataDir, 'monitor', 'summaries')),
+    summaries: new StoreSummaryStore(store.deployments),
     intel: () => loadIntel(feedStore(dataDir)),
     plan: async (app, profile, feeds) => {
       const { universe, sources: indexes } = await (catalog ??= loadCatalog(dataDir));

@@ -8,10 +8,12 @@ import * as fragments001 from './001-fragments.js';
 import * as controlPlane002 from './002-control-plane.js';
 import * as searchIndexes003 from './003-search-indexes.js';
 import * as policies004 from './004-policies.js';
+import * as summaries005 from './005-deployment-summaries.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-fragments': fragments001,
   '002-control-plane': controlPlane002,
   '003-search-indexes': searchIndexes003,
   '004-policies': policies004,
+  '005-deployment-summaries': summaries005,
 };

@@ -248,6 +248,21 @@ export function describeControlPlaneContract(name: string, harness: ControlPlane
         expect((await store.deployments.listDeployments()).map((d) => [d.id, d.imageDigest])).toEqual([['api', digest('a')], ['web', null]]);
       });
 
+      it('keeps the build summary beside the deployment, through re-registration; none for an unknown one', async () => {
+        await store.deployments.putDeployment(deployment('web'));
+        expect(await store.deployments.getBuildSummary('web')).toBeUndefined();
+        const summary = { tier: 'high', policyDigest: digest('p'), packages: [{ name: 'dash', version: '0.5.12-2' }], vulnerabilities: [] };
+        await store.deployments.putBuildSummary('web', summary);
+        expect(await store.deployments.getBuildSummary('web')).toEqual(summary);
+        await store.deployments.putDeployment(deployment('web', { app: { name: 'web', v: 2 } }));
+        expect(await store.deployments.getBuildSummary('web')).toEqual(summary);
+        await store.deployments.putBuildSummary('web', { ...summary, tier: 'low' });
+        expect(await store.deployments.getBuildSummary('web')).toMatchObject({ tier: 'low' });
+        expect(await store.deployments.getBuildSummary('nope')).toBeUndefined();
+        const e = await store.deployments.putBuildSummary('nope', summary).then(() => undefined, (x: unknown) => x);
+        expect(e).toMatchObject({ code: 'control-plane-store/deployment-not-found' });
+      });
+
       it('replacing the app and environment keeps the image, plan, tier and lineage', async () => {
         await store.deployments.putDeployment(deployment('web'));
         await store.deployments.recordImage({ deploymentId: 'web', fromDigest: null, toDigest: digest('a'), planDigest: digest('p'), reasons: [], riskTier: 'low', at: '2026-11-23T11:00:00Z' });
