@@ -4,7 +4,7 @@
  *
  * Configuration, all optional, in `<data-dir>/monitor.json`:
  * `{"policy": {...image policy...}, "webhook": "https://...", "release": "bookworm",
- *   "mirror": "http://deb.debian.org/debian", "debs": ["dir"], "aptCache": true, "sourceDateEpoch": 0}`.
+ *   "mirror": "<base URL of a Debian mirror; default: the host's apt sources>", "debs": ["dir"], "aptCache": true, "sourceDateEpoch": 0}`.
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
