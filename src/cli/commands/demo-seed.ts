@@ -13,6 +13,7 @@ import { validateFragment, type FragmentContent } from '../../fragments/index.js
 import { assessRisk, checkApp, checkEnv, checkVulnerabilities } from '../../risk/index.js';
 import { createToken } from '../../server/index.js';
 import type { ControlPlaneStore, Role } from '../../store/index.js';
+import { actionStrings } from './fragment.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const DEMO_FRAGMENTS = join(ROOT, 'catalog', 'fragments');
@@ -78,19 +79,11 @@ export async function seedDemo(store: ControlPlaneStore, now: Date): Promise<Dem
 async function starterFragments(): Promise<FragmentContent[]> {
   const files = (await readdir(DEMO_FRAGMENTS)).filter((f) => f.endsWith('.json')).sort();
   const values = await Promise.all(files.map(async (f) => [f, JSON.parse(await readFile(join(DEMO_FRAGMENTS, f), 'utf8')) as unknown] as const));
-  const catalog = await loadAwsCatalog(servicesOf(values.flatMap(([, v]) => actionsOf(v))));
+  const catalog = await loadAwsCatalog(servicesOf(values.flatMap(([, v]) => actionStrings(v))));
   return values.map(([file, value]) => {
     const r = validateFragment(value, { catalog });
     if (r.content === undefined) throw new Error(`the demo's fragment \`${file}\` does not validate: ${r.diagnostics.map((d) => d.message).join('; ')}`);
     return r.content;
-  });
-}
-
-function actionsOf(value: unknown): string[] {
-  const statements = (value as { statements?: unknown } | null)?.statements;
-  return (Array.isArray(statements) ? statements : []).flatMap((s) => {
-    const a = (s as { Action?: unknown; NotAction?: unknown }).Action ?? (s as { NotAction?: unknown }).NotAction;
-    return typeof a === 'string' ? [a] : Array.isArray(a) ? a.filter((x): x is string => typeof x === 'string') : [];
   });
 }
 

@@ -265,7 +265,7 @@ async function move(io: CliIO, action: LifecycleAction, refs: readonly string[],
 }
 
 /** Action strings of a parsed definition, to load only the catalog services it uses. */
-function actionStrings(value: unknown): string[] {
+export function actionStrings(value: unknown): string[] {
   if (value === null || typeof value !== 'object') return [];
   const statements = (value as { statements?: unknown }).statements;
   if (!Array.isArray(statements)) return [];
