@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadControlCatalog, planImage, type ImagePlan } from '../src/app/index.js';
+import { defaultPackageFactsFile, loadControlCatalog, loadPackageFacts, planImage, type ImagePlan } from '../src/app/index.js';
 import { readPackagesIndex, readVerifiedRelease } from '../src/archive/index.js';
 import { PackageUniverse } from '../src/catalog/index.js';
 import { parseKev } from '../src/intel/index.js';
@@ -55,6 +55,9 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
     { label: 'internal reporting app', ...(await deployment('internal-reporting', false)), policy: {} },
     { label: 'public payment API, with the image policy', ...(await deployment('public-payments', true)), policy },
   ];
+  // Setuid files priced as `tessera image plan` prices them (the shipped facts file).
+  const facts = await loadPackageFacts(defaultPackageFactsFile('bookworm'));
+  if (!facts.ok) throw new Error(`package facts: ${facts.problems.join('; ')}`);
   const rows: string[][] = [];
   const metrics: Record<string, number> = {};
   let worstMedian = 0;
@@ -64,7 +67,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
     let last: ImagePlan | undefined;
     for (let k = 0; k < runs + 3; k++) {
       const t = performance.now();
-      const r = await planImage({ app: c.app, profile: c.profile, universe, sources, controls, profilesDir: 'data/security-controls/profiles', policy: c.policy });
+      const r = await planImage({ app: c.app, profile: c.profile, universe, sources, controls, profilesDir: 'data/security-controls/profiles', policy: c.policy, packageFacts: facts.facts });
       const ms = performance.now() - t;
       if (!r.ok) throw new Error(`${c.label}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
       if (k >= 3) {

@@ -8,6 +8,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { documentPaths, type DebSource } from '../image/index.js';
 import { buildFromPlan } from './build-plan.js';
+import type { BuiltImage } from './adapt.js';
 import type { ImagePlan } from './plan.js';
 
 export class ImageRebuildError extends Error {
@@ -29,12 +30,15 @@ export interface RebuildOptions {
   readonly sourceDateEpoch: number;
   readonly user?: string;
   readonly toolVersion: string;
+  /** A directory of package layers shared across images (e.g. `<data-dir>/layers`); none: no reuse. */
+  readonly layerCache?: string;
 }
 
 /** A directory name that a deployment id cannot turn into a path outside `images/`. */
 const safeName = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
 
-export async function buildPlannedImage(plan: ImagePlan, deploymentId: string, options: RebuildOptions): Promise<{ digest: string; output: string }> {
+/** The built image's digest, layers and attached documents (for the artifact store), and where it was written. */
+export async function buildPlannedImage(plan: ImagePlan, deploymentId: string, options: RebuildOptions): Promise<BuiltImage & { output: string }> {
   const dir = join(options.dataDir, 'images', safeName(deploymentId));
   await mkdir(dir, { recursive: true });
   // Built under a temporary name, then named by its digest: a crash leaves no half image under a digest.
@@ -42,6 +46,7 @@ export async function buildPlannedImage(plan: ImagePlan, deploymentId: string, o
   const result = await buildFromPlan(plan, {
     dataDir: options.dataDir, repoDir: options.repoDir, sources: options.sources, sourceDateEpoch: options.sourceDateEpoch,
     user: options.user ?? '65532', output: temporary, toolVersion: options.toolVersion,
+    ...(options.layerCache !== undefined ? { layerCache: options.layerCache } : {}),
   });
   if (!result.ok) {
     await removeBuild(temporary);
@@ -51,16 +56,18 @@ export async function buildPlannedImage(plan: ImagePlan, deploymentId: string, o
   }
   const digest = result.built.digest;
   const output = join(dir, digest.replace(':', '-'));
+  const layers = result.built.layers.map((l) => ({ digest: l.digest, size: l.size }));
+  const documents = (result.built.documents ?? []).map((x) => ({ kind: x.kind, mediaType: x.mediaType, digest: x.digest, referrer: x.referrer }));
   if (existsSync(output)) {
     await removeBuild(temporary);
-    return { digest, output };
+    return { digest, output, layers, documents };
   }
   // The layout and the documents beside it (SBOMs, provenance) move together.
   const from = documentPaths(temporary);
   const to = documentPaths(output);
   for (const kind of Object.keys(from) as (keyof typeof from)[]) if (existsSync(from[kind])) await rename(from[kind], to[kind]);
   await rename(temporary, output);
-  return { digest, output };
+  return { digest, output, layers, documents };
 }
 
 /** A build's directory and the documents beside it. */

@@ -1,6 +1,7 @@
 /**
  * evaluateDeployments with a real SQLite store and fake planner/builder: the decisions and what
- * each outcome writes (lineage, audit, events), including the races and failures.
+ * each outcome writes (lineage, audit, events, risk profiles, plans, images), including the races
+ * and failures.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,8 +51,9 @@ beforeEach(async () => {
     plan: async (_app, profile) => ({ ok: true, plan: { digest: `sha256:plan-${profile.tier}-${profile.intel.kev ?? 'none'}`, policy: {}, packages: [{ name: 'dash', version: '0.5.12-2', filename: 'pool/main/d/dash/dash_0.5.12-2_amd64.deb' }] } as unknown as ImagePlan }),
     build: async (plan) => {
       builds.push(plan.digest);
-      return { digest: `sha256:image-of-${plan.digest.slice(7)}` };
+      return { digest: `sha256:image-of-${plan.digest.slice(7)}`, layers: [{ digest: 'sha256:base-layer', size: 700 }, { digest: 'sha256:security-layer', size: 42 }] };
     },
+    artifacts: store.artifacts,
     events,
     now: () => new Date('2026-11-23T10:00:00Z'),
     release: 'bookworm',
@@ -108,6 +110,56 @@ describe('evaluateDeployments', () => {
     const outcomes = await evaluateDeployments(deps);
     expect(outcomes).toEqual([expect.objectContaining({ id: 'broken', status: 'invalid' }), expect.objectContaining({ id: 'shell', status: 'failed', message: 'mirror down' })]);
     expect(events.after(0)).toEqual([expect.objectContaining({ type: 'deployment.rebuild-failed', deploymentId: 'shell' })]);
+  });
+});
+
+describe('evaluateDeployments keeps its artifacts', () => {
+  it('records the risk profile, the plan made for it and the image built from it; a dry run keeps nothing', async () => {
+    await evaluateDeployments(deps, { dryRun: true });
+    expect(await store.artifacts.riskProfiles('shell', 0, 10)).toEqual([]);
+    expect(builds).toEqual([]);
+
+    const [o] = await evaluateDeployments(deps);
+    expect(o).toMatchObject({ status: 'rebuilt' });
+    const [assessed] = await store.artifacts.riskProfiles('shell', 0, 10);
+    expect(assessed).toMatchObject({ deploymentId: 'shell', seq: 1, at: '2026-11-23T10:00:00.000Z', tier: o && 'tier' in o ? o.tier : 'none', profile: { engine: 'tessera-risk', app: 'shell' } });
+    expect(assessed?.inputsDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const planDigest = builds[0] ?? '';
+    expect(await store.artifacts.getPlan(planDigest)).toMatchObject({ deploymentId: 'shell', riskProfileSeq: 1, plan: { digest: planDigest, packages: [{ name: 'dash' }] } });
+    const image = await store.artifacts.getImage(`sha256:image-of-${planDigest.slice(7)}`);
+    expect(image).toMatchObject({ planDigest, totalSize: 742, layers: [{ digest: 'sha256:base-layer', size: 700 }, { digest: 'sha256:security-layer', size: 42 }], documents: [] });
+    expect((await store.deployments.getDeployment('shell'))?.imageDigest).toBe(image?.digest);
+
+    // Nothing new: the same assessment is not stored twice. A KEV is new: a second profile, plan and image.
+    await evaluateDeployments(deps);
+    expect(await store.artifacts.riskProfiles('shell', 0, 10)).toHaveLength(1);
+    intel = { ...intel, kev: kev() };
+    await evaluateDeployments(deps);
+    const profiles = await store.artifacts.riskProfiles('shell', 0, 10);
+    expect(profiles.map((p) => p.seq)).toEqual([1, 2]);
+    expect(profiles[1]?.inputsDigest).not.toBe(profiles[0]?.inputsDigest);
+    expect(await store.artifacts.getPlan(builds[1] ?? '')).toMatchObject({ riskProfileSeq: 2 });
+    expect(await store.artifacts.getImage(`sha256:image-of-${(builds[1] ?? '').slice(7)}`)).toMatchObject({ planDigest: builds[1] });
+  });
+
+  it('a deployment removed behind the loop\'s back is a failed outcome, not a crash', async () => {
+    // The list a node read before another removed the deployment; everything else is the real store.
+    const real = store.deployments;
+    const listed = [{ id: 'gone', app, environment: env, imageDigest: null, planDigest: null, riskTier: null, updatedAt: '2026-11-23T10:00:00Z' }];
+    deps = {
+      ...deps,
+      deployments: {
+        listDeployments: async () => listed,
+        getDeployment: (id) => real.getDeployment(id),
+        putDeployment: (r) => real.putDeployment(r),
+        recordImage: (e) => real.recordImage(e),
+        lineage: (id) => real.lineage(id),
+        getBuildSummary: (id) => real.getBuildSummary(id),
+        putBuildSummary: (id, summary) => real.putBuildSummary(id, summary),
+      },
+    };
+    expect(await evaluateDeployments(deps)).toEqual([expect.objectContaining({ id: 'gone', status: 'failed', message: expect.stringContaining('`gone` is not registered') })]);
+    expect(builds).toEqual([]);
   });
 });
 

@@ -3,7 +3,8 @@
  * current intel, plan again, decide with monitor/rebuildReasons whether the image must be rebuilt,
  * and if so build it, record the lineage (old → new digest, reasons), append an audit record as
  * `system/monitor` and emit an event. One deployment's failure is an outcome, never an exception
- * that stops the others.
+ * that stops the others. With an artifact store, each evaluation also keeps what it worked from and
+ * produced: the risk profile, the plan (linked to that profile) and the image built from it.
  *
  * Vulnerabilities are judged on the image that runs: the packages the last build shipped, at
  * their versions, with today's intel. The tier comes from the app's own assessment, as
@@ -13,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { compareVersions } from '../catalog/index.js';
 import { rebuildReasons, summarize, type DeploymentSummary, type EventBus, type RebuildReason, type SummaryPackage } from '../monitor/index.js';
 import { assessRisk, checkApp, checkEnv, packageVulnerabilities, type AppProfile, type EnvProfile, type Intel, type PackageFeeds, type RiskProfile } from '../risk/index.js';
-import { StaleImageError, type AuditLogStore, type DeploymentRecord, type DeploymentStore } from '../store/index.js';
+import { StaleImageError, type ArtifactStore, type AuditLogStore, type DeploymentRecord, type DeploymentStore, type ImageDocumentRef, type ImageLayerRef, type RiskProfileRecord } from '../store/index.js';
 import { canonicalJson, type ImagePlan } from './plan.js';
 
 export const MONITOR_ACTOR = 'system/monitor';
@@ -27,6 +28,13 @@ export interface SummaryStore {
 
 export type PlanOutcome = { ok: true; plan: ImagePlan } | { ok: false; message: string };
 
+/** What a build gives back: the manifest digest, and (from the real builder) its layers and attached documents. */
+export interface BuiltImage {
+  readonly digest: string;
+  readonly layers?: readonly ImageLayerRef[];
+  readonly documents?: readonly ImageDocumentRef[];
+}
+
 export interface AdaptDeps {
   readonly deployments: DeploymentStore;
   readonly audit: AuditLogStore;
@@ -36,7 +44,12 @@ export interface AdaptDeps {
   /** Plans an image for an assessed app (catalog, controls and policy are the caller's). */
   readonly plan: (app: AppProfile, profile: RiskProfile, feeds: PackageFeeds) => Promise<PlanOutcome>;
   /** Builds the plan's image with the real builder; returns its digest. */
-  readonly build: (plan: ImagePlan, deploymentId: string) => Promise<{ digest: string }>;
+  readonly build: (plan: ImagePlan, deploymentId: string) => Promise<BuiltImage>;
+  /**
+   * Where risk profiles, plans and images are kept (the control plane's `artifacts`). Without one
+   * the loop keeps only lineage and build summaries, as before these were stored.
+   */
+  readonly artifacts?: ArtifactStore;
   readonly events: EventBus;
   readonly now: () => Date;
   /** The Debian release the tracker and OSV are read for. */
@@ -114,10 +127,14 @@ async function evaluateOne(deps: AdaptDeps, d: DeploymentRecord, intel: Intel & 
   if (!inputs.ok) return { id: d.id, status: 'invalid', message: inputs.message };
   const { app, env } = inputs;
   const profile = assess(app, env, intel, deps.release);
+  // A dry run decides and reports only: it keeps nothing, assessments included.
+  const artifacts = dryRun ? undefined : deps.artifacts;
+  const assessed = await artifacts?.recordRiskProfile(riskRecord(d.id, deps.now().toISOString(), app, env, profile));
   const feeds = { ...(intel.tracker ? { tracker: intel.tracker } : {}), ...(intel.osv ? { osv: intel.osv } : {}) };
   const planned = await deps.plan(app, profile, feeds);
   if (!planned.ok) return { id: d.id, status: 'no-plan', message: planned.message };
   const plan = planned.plan;
+  await artifacts?.putPlan({ digest: plan.digest, plan: jsonValue(plan), createdAt: deps.now().toISOString(), deploymentId: d.id, riskProfileSeq: assessed?.seq ?? null });
   const policy = policyDigest(plan.policy);
 
   let previous = await deps.summaries.get(d.id);
@@ -141,6 +158,8 @@ async function evaluateOne(deps: AdaptDeps, d: DeploymentRecord, intel: Intel & 
 
   const built = await deps.build(plan, d.id);
   const at = deps.now().toISOString();
+  // Kept before the lineage: if another node moved the deployment first, the image was still built.
+  await artifacts?.putImage(imageRecord(built, plan.digest, at));
   try {
     await deps.deployments.recordImage({ deploymentId: d.id, fromDigest: d.imageDigest, toDigest: built.digest, planDigest: plan.digest, reasons: decision.reasons.map(wireReason), at, riskTier: profile.tier });
   } catch (e) {
@@ -162,4 +181,24 @@ function shippedSummary(app: AppProfile, env: EnvProfile, intel: Intel & Package
 /** A reason as stored in the lineage and the audit log: JSON without undefined fields. */
 function wireReason(r: RebuildReason): Record<string, unknown> {
   return JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
+}
+
+/** A JSON value of the engine's result (no undefined fields), as the store keeps it. */
+function jsonValue(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+/**
+ * The assessment as a stored risk profile. Its inputs digest covers the app, the environment and
+ * the intel snapshots the profile names, so equal inputs give equal digests across nodes.
+ */
+function riskRecord(deploymentId: string, at: string, app: AppProfile, env: EnvProfile, profile: RiskProfile): Omit<RiskProfileRecord, 'seq'> {
+  const inputs = canonicalJson(jsonValue({ app, env, intel: profile.intel }));
+  return { deploymentId, at, tier: profile.tier, score: profile.score, profile: jsonValue(profile), inputsDigest: `sha256:${createHash('sha256').update(inputs).digest('hex')}` };
+}
+
+function imageRecord(built: BuiltImage, planDigest: string, at: string) {
+  const layers = (built.layers ?? []).map((l) => ({ digest: l.digest, size: l.size }));
+  const documents = (built.documents ?? []).map((x) => ({ kind: x.kind, mediaType: x.mediaType, digest: x.digest, referrer: x.referrer }));
+  return { digest: built.digest, planDigest, layers, totalSize: layers.reduce((sum, l) => sum + l.size, 0), documents, createdAt: at };
 }

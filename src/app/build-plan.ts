@@ -27,6 +27,10 @@ export interface PlanBuildOptions {
   /** The OCI layout directory to create (the documents go beside it). */
   readonly output: string;
   readonly archive?: string;
+  /** An OCI image layout to build on (`buildImage`'s `base`): its layers first; packages it has are not laid again. */
+  readonly base?: { readonly dir: string; readonly ref?: string };
+  /** A directory of package layers shared across images (`buildImage`'s `layerCache`), e.g. `<data-dir>/layers`. */
+  readonly layerCache?: string;
   readonly toolVersion: string;
   readonly onProgress?: FetchProgress;
 }
@@ -54,6 +58,8 @@ export async function buildFromPlan(plan: ImagePlan, o: PlanBuildOptions): Promi
     sourceDateEpoch: o.sourceDateEpoch,
     output: o.output,
     ...(o.archive !== undefined ? { archive: o.archive } : {}),
+    ...(o.base !== undefined ? { base: o.base } : {}),
+    ...(o.layerCache !== undefined ? { layerCache: o.layerCache } : {}),
     documents: { app: plan.app, planDigest: plan.digest, packages: plan.packages, sources: plan.sources ?? [], intel: plan.risk?.intel, toolVersion: o.toolVersion },
   });
   if (!built.ok) return { ok: false, stage: 'build', diagnostics: built.diagnostics };

@@ -6,11 +6,31 @@
  */
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { PackageFacts, parsePackageFacts } from '../catalog/index.js';
 import { findPlaceholders, parseControlCatalog, placeholderProblem, type ControlCatalog } from '../controls/index.js';
 import { hasErrors, type IntelDiagnostic, type Parsed } from '../intel/index.js';
 
 /** The repository's catalog: data/security-controls beside src/ (or dist/). */
 export const CONTROLS_DIR = join(import.meta.dirname, '..', '..', 'data', 'security-controls');
+
+/** Package facts (setuid/setgid files per .deb) generated for the catalog's closures: data/package-facts. */
+export const PACKAGE_FACTS_DIR = join(import.meta.dirname, '..', '..', 'data', 'package-facts');
+
+/** The facts file plans use by default for a release and architecture. */
+export const defaultPackageFactsFile = (release: string, architecture = 'amd64'): string => join(PACKAGE_FACTS_DIR, `${release}-${architecture}.json`);
+
+/** Reads a package facts file; a missing or malformed file is a list of problems, never a partial table. */
+export async function loadPackageFacts(path: string): Promise<{ ok: true; facts: PackageFacts } | { ok: false; problems: readonly string[] }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    return { ok: false, problems: [`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`] };
+  }
+  const parsed = parsePackageFacts(text);
+  if (!parsed.ok) return { ok: false, problems: parsed.problems.map((p) => `${path}: ${p.message}`) };
+  return { ok: true, facts: new PackageFacts(parsed.value) };
+}
 
 export interface LoadedControlCatalog {
   readonly catalog: ControlCatalog;

@@ -3,7 +3,7 @@ export { diffSnapshots, importFeed, loadIntel } from './intel.js';
 export type { ImportResult } from './intel.js';
 export { canonicalJson, controlOptions, planDigest, planImage, PLAN_FORMAT } from './plan.js';
 export type { ImagePlan, PlanInputs, PlanSource } from './plan.js';
-export { CONTROLS_DIR, loadControlCatalog } from './controls.js';
+export { CONTROLS_DIR, defaultPackageFactsFile, loadControlCatalog, loadPackageFacts, PACKAGE_FACTS_DIR } from './controls.js';
 export type { LoadedControlCatalog } from './controls.js';
 export { evaluateDeployments, MONITOR_ACTOR, policyDigest, REBUILD_ACTION } from './adapt.js';
 export type { AdaptDeps, DeploymentOutcome, EvaluateOptions, PlanOutcome, SummaryStore } from './adapt.js';

@@ -6,11 +6,11 @@
  * provenance statement can name exactly what was decided.
  */
 import { createHash } from 'node:crypto';
-import { compareVersions, type Candidate, type PackageUniverse } from '../catalog/index.js';
+import { compareVersions, type Candidate, type PackageFacts, type PackageUniverse } from '../catalog/index.js';
 import { mitigationAt, profileAt, type ControlCatalog } from '../controls/index.js';
 import { scoreCvss } from '../intel/index.js';
 import { higherTier, packageVulnerabilities, TIER_ORDER, type AppProfile, type PackageFeeds, type RiskProfile, type Tier } from '../risk/index.js';
-import { selectComponents, type ControlOption, type RejectedControl, type Selection, type SelectionDiagnostic, type SelectionPolicy } from '../solver/index.js';
+import { selectComponents, type ControlOption, type RejectedControl, type Selection, type SelectionDiagnostic, type SelectionNote, type SelectionPolicy } from '../solver/index.js';
 
 export const PLAN_FORMAT = 'tessera-plan/1';
 
@@ -22,6 +22,8 @@ export interface ImagePlan {
   /** The signed indexes the packages come from. */
   readonly sources: readonly PlanSource[];
   readonly policy: SelectionPolicy;
+  /** What the reader should know that did not stop the plan (e.g. packages without package facts). */
+  readonly notes?: readonly SelectionNote[];
   readonly packages: Selection['packages'];
   readonly controls: Selection['controls'];
   readonly rejected: readonly RejectedControl[];
@@ -58,6 +60,8 @@ export interface PlanInputs {
   readonly feeds?: PackageFeeds;
   /** The Debian release those feeds are read for. */
   readonly release?: string;
+  /** Setuid/setgid files per .deb (data/package-facts); without them no package's are priced, and the plan says so. */
+  readonly packageFacts?: PackageFacts;
 }
 
 /** The controls the tier offers, as options for the selection engine. */
@@ -121,6 +125,7 @@ export async function planImage(inputs: PlanInputs): Promise<{ ok: true; plan: I
     policy: inputs.policy,
     essential: true,
     knownVulnerabilities: openVulnerabilities(profile, inputs.feeds, inputs.release ?? 'bookworm'),
+    setuidFiles: (c) => inputs.packageFacts?.setuidFiles(c.package)?.map((f) => `${f.path} (${f.mode} ${f.owner})`),
   });
   if (!result.ok) return result;
   const s = result.selection;
@@ -138,6 +143,7 @@ export async function planImage(inputs: PlanInputs): Promise<{ ok: true; plan: I
     risk: { score: profile.score, tier: profile.tier, tierReason: profile.tierReason, threats: profile.threats, intel: profile.intel },
     sources: inputs.sources,
     policy: inputs.policy,
+    ...(s.notes !== undefined ? { notes: s.notes } : {}),
     packages: s.packages,
     controls: s.controls,
     rejected: [...s.rejected, ...notOffered].sort((a, b) => (a.id < b.id ? -1 : 1)),

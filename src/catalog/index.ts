@@ -11,3 +11,5 @@ export { decodeIndexCache, encodeIndexCache, INDEX_CACHE_FORMAT } from './index-
 export type { CacheSource, DecodedCache } from './index-cache.js';
 export { PackageUniverse } from './universe.js';
 export type { Candidate, PackageSource, Provider } from './universe.js';
+export { encodePackageFacts, PACKAGE_FACTS_FORMAT, PackageFacts, packageFactsKey, parsePackageFacts, privilegedFiles } from './package-facts.js';
+export type { ArchiveEntryHeader, DebIdentity, PackageFactsFile, PackageFactsHeader, PackageFactsProblem, PrivilegedFile } from './package-facts.js';

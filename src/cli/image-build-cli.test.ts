@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAN_FORMAT } from '../app/index.js';
 import { hostMirror } from '../image/index.js';
 import { resolve } from '../solver/index.js';
-import { bookwormAvailable, bookwormUniverse } from '../../test/support/bookworm.js';
+import { BOOKWORM, bookwormAvailable, bookwormUniverse } from '../../test/support/bookworm.js';
 import { tessera as run } from '../../test/support/cli.js';
 import { hasTool } from '../../test/support/tools.js';
 
@@ -95,4 +95,93 @@ describe.skipIf(!ready)('tessera image build (real packages from the host\'s mir
     expect(diagnostics).toEqual([expect.objectContaining({ code: 'image/index-mismatch', message: expect.stringMatching(/^dash \S+: got 31 bytes with SHA-256 [0-9a-f]{64}; the signed index says \d+ bytes/) })]);
     expect(existsSync(out)).toBe(false);
   }, 180_000);
+});
+
+/**
+ * `tessera image build --app FILE --env FILE`: the plan made as `tessera image plan` makes it (the
+ * same plan digest on the image's label), then built; an app with mawk gets the awk alternative
+ * without running its postinst. Exactly one of --plan or --app with --env, else a usage error and
+ * nothing written.
+ */
+describe.skipIf(!ready)('tessera image build --app --env (plans, then builds)', () => {
+  let dir: string;
+  let data: string;
+  let app: string;
+  let env: string;
+  const tessera = (args: string[]) => run(['--data-dir', data, ...args]);
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tessera-build-app-'));
+    data = join(dir, 'data');
+    const imported = await tessera(['catalog', 'import', '--index', BOOKWORM.index as string, '--release', BOOKWORM.inRelease as string, '--keyring', BOOKWORM.keyring as string]);
+    if (imported.code !== 0) throw new Error(imported.err);
+    app = join(dir, 'app.yaml');
+    env = join(dir, 'env.yaml');
+    await writeFile(app, 'name: awk-report\nfunction: reports from log files with awk\ndata:\n  classes: [internal]\n  sensitivity: internal\nusers:\n  base: internal\n  size: 5\ncriticality: low\npackages:\n  - mawk\n');
+    await writeFile(env, await readFile(join(import.meta.dirname, '..', '..', 'examples', 'internal-reporting', 'env.yaml'), 'utf8'));
+  }, 120_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('plans as `image plan` does, then builds that plan', async () => {
+    const planned = await tessera(['image', 'plan', '--app', app, '--env', env, '--no-feeds', '--json']);
+    expect(planned.code, planned.err).toBe(0);
+    const plan = JSON.parse(planned.out) as { digest: string; packages: { name: string }[] };
+    const out = join(dir, 'one');
+    const built = await tessera(['image', 'build', '--app', app, '--env', env, '--no-feeds', '-o', out, '--mirror', mirror as string, '--source-date-epoch', '1700000000', '--json']);
+    expect(built.code, built.err).toBe(0);
+    const result = JSON.parse(built.out) as { digest: string; layers: { name: string; digest: string }[]; warnings: unknown[] };
+    expect(result.layers.map((l) => l.name)).toEqual(['base', 'files']);
+    const inspect = spawnSync('skopeo', ['inspect', `oci:${out}:latest`], { encoding: 'utf8' });
+    expect(inspect.status, inspect.stderr).toBe(0);
+    const seen = JSON.parse(inspect.stdout) as { Digest: string; Labels: Record<string, string> };
+    expect(seen.Digest).toBe(result.digest);
+    expect(seen.Labels['dev.tessera.plan-digest']).toBe(plan.digest);
+    const bom = JSON.parse(await readFile(`${out}.cdx.json`, 'utf8')) as { components: { name: string }[] };
+    expect(bom.components.map((c) => c.name).sort()).toEqual(plan.packages.map((p) => p.name).sort());
+    // The declarative layer links awk to mawk through /etc/alternatives, as mawk's postinst would.
+    const files = result.layers[1]!.digest.slice('sha256:'.length);
+    const listing = spawnSync('tar', ['-tvzf', join(out, 'blobs', 'sha256', files)], { encoding: 'utf8' }).stdout;
+    expect(listing).toMatch(/ usr\/bin\/awk -> \/etc\/alternatives\/awk\n/);
+    expect(listing).toMatch(/ etc\/alternatives\/awk -> \/usr\/bin\/mawk\n/);
+  }, 240_000);
+
+  it('builds on the image just built with --base: its layers first, its packages not laid again', async () => {
+    const base = join(dir, 'one');
+    if (!existsSync(base)) return; // the test above failed
+    const baseLayers = (JSON.parse(spawnSync('skopeo', ['inspect', `oci:${base}:latest`], { encoding: 'utf8' }).stdout) as { Layers: string[] }).Layers;
+    const out = join(dir, 'on-base');
+    const built = await tessera(['image', 'build', '--app', app, '--env', env, '--no-feeds', '--base', base, '-o', out, '--mirror', mirror as string, '--source-date-epoch', '1700000000']);
+    expect(built.code, built.err).toBe(0);
+    expect(built.out).toMatch(new RegExp(`on ${base} \\(sha256:[0-9a-f]{12}\\): 2 layers first, unchanged; \\d+ of the plan's packages already there`));
+    const inspect = spawnSync('skopeo', ['inspect', `oci:${out}:latest`], { encoding: 'utf8' });
+    expect(inspect.status, inspect.stderr).toBe(0);
+    const layers = (JSON.parse(inspect.stdout) as { Layers: string[] }).Layers;
+    // Every package was in the base: only a new declarative layer goes on top.
+    expect(layers.slice(0, baseLayers.length)).toEqual(baseLayers);
+    expect(layers).toHaveLength(baseLayers.length + 1);
+    const bad = await tessera(['image', 'build', '--app', app, '--env', env, '--no-feeds', '--base', join(dir, 'no-such-layout'), '-o', join(dir, 'bad'), '--mirror', mirror as string, '--json']);
+    expect(bad.code).toBe(1);
+    expect((JSON.parse(bad.err) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code)).toEqual(['image/bad-base']);
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+  }, 240_000);
+
+  it('takes exactly one of --plan or --app with --env, and writes nothing otherwise', async () => {
+    const out = join(dir, 'none');
+    const plan = join(dir, 'plan.json');
+    await writeFile(plan, '{}');
+    const cases: [string[], RegExp][] = [
+      [['--plan', plan, '--app', app, '--env', env], /either --plan or --app with --env, not both/],
+      [['--app', app], /--app needs --env/],
+      [['--env', env], /--env needs --app/],
+      [[], /give --plan FILE, or --app FILE and --env FILE/],
+      [['--app', app, '--env', env, '--base-ref', 'latest'], /--base-ref chooses an image of --base/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await tessera(['image', 'build', ...args, '-o', out]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(message);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
 });

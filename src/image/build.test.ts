@@ -6,7 +6,7 @@
  * build gives the same digest. A refused .deb aborts the build with nothing written.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -18,7 +18,14 @@ import { buildImage, mergedUsr, PLAN_DIGEST_LABEL, RISK_TIER_LABEL, type BuildIm
 const EPOCH = 1_700_000_000;
 /** A closed set for a shell: dash needs libc6, which needs libgcc-s1 (and its gcc-12-base). */
 const BASE = ['base-files', 'gcc-12-base', 'libgcc-s1', 'libc6', 'dash'];
-const APP = ['zlib1g'];
+/** mawk's postinst installs the awk alternative (with nawk and the man pages as slaves). */
+const APP = ['zlib1g', 'mawk'];
+/** What `update-alternatives` makes of mawk's call (the unit tests compare with the real tool). */
+const AWK_ALTERNATIVE = [
+  'etc/alternatives d', 'var/lib/dpkg/alternatives d', 'var/lib/dpkg/alternatives/awk f',
+  ...['awk', 'nawk', 'awk.1.gz', 'nawk.1.gz'].map((n) => `etc/alternatives/${n} l`),
+  'usr/bin/awk l', 'usr/bin/nawk l', 'usr/share/man/man1/awk.1.gz l', 'usr/share/man/man1/nawk.1.gz l',
+];
 const PLAN = 'sha256:5d41402abc4b2a76b9719d911017c592ae2d6a7e8b1c6e7d2d1b9f0e3a6c4b21';
 const PROFILE = { path: '/etc/tessera/profile.conf', content: 'hardening=moderate\n', mode: 0o644 };
 
@@ -66,6 +73,7 @@ function expectedPaths(debs: string[]): string[] {
   const declared = ['etc/passwd', 'etc/group', 'etc/tessera/profile.conf', ...BASE.concat(APP).flatMap((n) => [`var/lib/dpkg/status.d/${n}`, `var/lib/dpkg/status.d/${n}.md5sums`])];
   for (const f of declared) out.set(f, 'f');
   for (const d of ['home/nonroot', 'etc/tessera', 'var/lib/dpkg/status.d']) out.set(d, 'd');
+  for (const line of AWK_ALTERNATIVE) out.set(line.split(' ')[0] as string, line.split(' ')[1] as string);
   return [...out].map(([p, t]) => `${p} ${t}`).sort();
 }
 
@@ -111,6 +119,10 @@ describe('building an OCI image from .debs', () => {
     console.log(`rootfs: ${actual.length} paths, equal to the ${BASE.length + APP.length} packages' lists plus the declarative layer`);
     expect(readFileSync(join(rootfs, 'etc/passwd'), 'utf8')).toContain('nonroot:x:65532:65532');
     expect(readFileSync(join(rootfs, 'etc/tessera/profile.conf'), 'utf8')).toBe(PROFILE.content);
+    // mawk's alternative, made without its postinst: /usr/bin/awk → /etc/alternatives/awk → /usr/bin/mawk.
+    expect([readlinkSync(join(rootfs, 'usr/bin/awk')), readlinkSync(join(rootfs, 'etc/alternatives/awk'))]).toEqual(['/etc/alternatives/awk', '/usr/bin/mawk']);
+    expect(statSync(join(rootfs, 'usr/bin/mawk')).isFile()).toBe(true);
+    expect(readFileSync(join(rootfs, 'var/lib/dpkg/alternatives/awk'), 'utf8')).toMatch(/^auto\n\/usr\/bin\/awk\n/);
     expect(run('stat', ['-c', '%a %u', join(rootfs, 'tmp'), join(rootfs, 'home/nonroot')]).trim().split('\n')).toEqual(root ? ['1777 0', '700 65532'] : expect.any(Array));
     if (!root) {
       console.warn('skipping the chroot smoke command: it needs root');
@@ -118,6 +130,7 @@ describe('building an OCI image from .debs', () => {
     }
     expect(spawnSync('chroot', [rootfs, '/bin/sh', '-c', 'exit 0']).status).toBe(0);
     expect(spawnSync('chroot', [rootfs, '/bin/sh', '-c', 'exit 3']).status).toBe(3);
+    expect(spawnSync('chroot', [rootfs, '/usr/bin/awk', 'BEGIN { print 6 * 7 }'], { encoding: 'utf8' }).stdout).toBe('42\n');
   });
 
   it('gives the same digests when built again', async () => {

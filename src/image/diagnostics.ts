@@ -34,11 +34,14 @@ export type ImageDiagnosticCode =
   | 'image/duplicate-package'
   | 'image/bad-file'
   | 'image/package-unavailable'
-  | 'image/index-mismatch';
+  | 'image/index-mismatch'
+  | 'image/alternative-skipped'
+  | 'image/bad-base';
 
 export interface ImageDiagnostic {
   readonly code: ImageDiagnosticCode;
-  readonly severity: 'error';
+  /** `warning`: the image is built, without what the diagnostic names (an alternative left out, ...). */
+  readonly severity: 'error' | 'warning';
   /** The .deb's file name (no directory), as the user knows it. */
   readonly deb: string;
   /** The ar member or data.tar path concerned, as written in the archive; null for the whole file. */
@@ -77,6 +80,8 @@ const HELP: Record<ImageDiagnosticCode, string> = {
   'image/duplicate-package': 'each package may appear once in an image (its status.d entry is keyed by name); drop the duplicate .deb',
   'image/bad-file': 'a declared file needs a relative or absolute path without `..` or NUL, a mode up to 0o7777, and must not take a path the builder writes as a directory',
   'image/package-unavailable': 'put the .deb in a --debs directory, or give --mirror (default: the host\'s apt sources); the plan names the exact version',
+  'image/alternative-skipped': 'only literal `update-alternatives --install` calls whose files are in the image are applied; add the link as a declared file if the image needs it',
+  'image/bad-base': '--base takes an OCI image layout (oci-layout, index.json, blobs/sha256) holding one linux/amd64 image, or the one its tag names; every blob must match its digest',
   'image/index-mismatch': 'the file is not the one the signed index lists (size or SHA-256 differ): a corrupt download, a stale mirror or a tampered file; nothing was built',
 };
 

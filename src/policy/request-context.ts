@@ -121,10 +121,12 @@ export class RequestContext {
   lookup(spelled: string, lower: string): ContextValue | undefined {
     const context = this.request.context;
     if (context !== undefined) {
-      if (hasOwn.call(context, spelled)) {
-        const v = context[spelled];
-        if (v !== undefined && (typeof v === 'string' || v.length > 0)) return v;
-      }
+      // No own-property check on this path: a key inherited from Object.prototype (`toString`)
+      // is a function or an object, never a string or an array, so the type test excludes it
+      // (and saves a megamorphic hasOwnProperty call per condition).
+      const v = context[spelled];
+      if (typeof v === 'string') return v;
+      if (Array.isArray(v) && v.length > 0 && hasOwn.call(context, spelled)) return v;
       // Names are case-insensitive: another spelling of the key (compared only at equal length).
       const names = (this.names ??= Object.keys(context));
       for (let i = 0; i < names.length; i++) {

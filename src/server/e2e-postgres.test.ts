@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgTestUrl, withTestSchema } from '../../test/support/postgres.js';
 import { openPostgresControlPlane } from '../store/index.js';
 import { accessSuite } from './testing/access-suite.js';
+import { artifactSuite } from './testing/artifact-suite.js';
 import { startHarness, type Harness } from './testing/harness.js';
 import { inputSuite } from './testing/input-suite.js';
 import { BOB, policyClient, policySuite } from './testing/policy-suite.js';
@@ -24,6 +25,7 @@ describe.skipIf(url === undefined)('HTTP API on PostgreSQL', () => {
   describe('workflow', () => workflowSuite(() => h));
   describe('input', () => inputSuite(() => h));
   describe('synthesized policies', () => policySuite(() => h));
+  describe('app profiles, environments and the loop\'s artifacts', () => artifactSuite(() => h));
 });
 
 describe.skipIf(url === undefined)('two nodes on one PostgreSQL schema', () => {

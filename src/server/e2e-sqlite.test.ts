@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContextEnricher } from '../context/index.js';
 import { openSqliteControlPlane } from '../store/index.js';
 import { accessSuite } from './testing/access-suite.js';
+import { artifactSuite } from './testing/artifact-suite.js';
 import { startHarness, type Harness } from './testing/harness.js';
 import { inputSuite } from './testing/input-suite.js';
 import { policySuite } from './testing/policy-suite.js';
@@ -28,6 +29,7 @@ describe('HTTP API on SQLite', () => {
   describe('workflow', () => workflowSuite(() => h));
   describe('input', () => inputSuite(() => h));
   describe('synthesized policies', () => policySuite(() => h));
+  describe('app profiles, environments and the loop\'s artifacts', () => artifactSuite(() => h));
 });
 
 describe('rate limit', () => {

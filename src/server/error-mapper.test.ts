@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FragmentExistsError, FragmentNotFoundError, InvalidQueryError, InvalidTransitionError, StaleStatusError } from '../fragments/index.js';
-import { ControlPlaneStoreFailureError, StaleImageError, TokenExistsError } from '../store/index.js';
+import { ArtifactMismatchError, ControlPlaneStoreFailureError, PlanNotFoundError, RiskProfileNotFoundError, StaleImageError, StaleRevisionError, TokenExistsError } from '../store/index.js';
 import { mapError } from './error-mapper.js';
 import { ProblemError } from './problem.js';
 
@@ -13,6 +13,10 @@ describe('mapError', () => {
     [new InvalidQueryError('bad limit'), 400, 'fragment-store/invalid-query'],
     [new TokenExistsError('tk_1'), 409, 'control-plane-store/token-exists'],
     [new StaleImageError('d', 'a', 'b'), 409, 'control-plane-store/stale-image'],
+    [new StaleRevisionError('app', 'web', 1, 2), 412, 'control-plane-store/stale-revision'],
+    [new PlanNotFoundError('sha256:x'), 404, 'control-plane-store/plan-not-found'],
+    [new RiskProfileNotFoundError('web', 3), 404, 'control-plane-store/risk-profile-not-found'],
+    [new ArtifactMismatchError('image', 'sha256:x'), 409, 'control-plane-store/artifact-mismatch'],
     [new ProblemError(428, 'server/if-match-required', 'x'), 428, 'server/if-match-required'],
   ])('%s → %i', (e, status, code) => {
     expect(mapError(e)).toMatchObject({ problem: { status, code }, internal: false });

@@ -25,6 +25,10 @@ const STORE_CODES: Readonly<Record<string, number>> = {
   'control-plane-store/policy-team-mismatch': 409,
   'control-plane-store/invalid-policy-transition': 409,
   'control-plane-store/stale-policy-status': 412,
+  'control-plane-store/stale-revision': 412,
+  'control-plane-store/plan-not-found': 404,
+  'control-plane-store/risk-profile-not-found': 404,
+  'control-plane-store/artifact-mismatch': 409,
 };
 
 /**

@@ -38,6 +38,13 @@ export const TESSERA_ACTIONS = [
   'tessera:ActivatePolicy',
   'tessera:PutAssignment',
   'tessera:GetAssignment',
+  'tessera:GetPlan',
+  'tessera:GetImage',
+  'tessera:ListRiskProfiles',
+  'tessera:GetApp',
+  'tessera:PutApp',
+  'tessera:GetEnvironment',
+  'tessera:PutEnvironment',
 ] as const;
 
 export type TesseraAction = (typeof TESSERA_ACTIONS)[number];
@@ -57,6 +64,10 @@ export const trn = {
   policy: (id: string, version?: number) => `trn:tessera:policy/${id}${version === undefined ? '' : `@${version}`}`,
   policies: 'trn:tessera:policy/*',
   assignment: (principal: string) => `trn:tessera:assignment/${principal}`,
+  plan: (digest: string) => `trn:tessera:plan/${digest}`,
+  image: (digest: string) => `trn:tessera:image/${digest}`,
+  app: (name: string) => `trn:tessera:app/${name}`,
+  environment: (name: string) => `trn:tessera:environment/${name}`,
 } as const;
 
 const PREFIX = 'trn:tessera:';

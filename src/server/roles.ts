@@ -6,6 +6,17 @@
  * two are equal.
  * Resources are written in the engine's ARN form (resources.ts explains why). `tessera:ReadEvents`
  * (the adaptation loop's events) is the central admin's through `tessera:*` and the auditor's.
+ *
+ * What the adaptation loop works from and produces follows deployments, which belong to no team:
+ * app profiles and environments (`trn:tessera:app/<name>`, `trn:tessera:environment/<name>`) are
+ * read (`tessera:GetApp`, `tessera:GetEnvironment`) and written (`tessera:PutApp`,
+ * `tessera:PutEnvironment`) by the central admin only, and read by the auditor; plans
+ * (`trn:tessera:plan/<digest>`, `tessera:GetPlan`), images (`trn:tessera:image/<digest>`,
+ * `tessera:GetImage`) and a deployment's risk profiles (`tessera:ListRiskProfiles` on
+ * `trn:tessera:deployment/<id>`) are read by the central admin and the auditor, and written only by
+ * the loop itself, never through the API. Delegated admins, approvers and services get none of
+ * them: an app profile says what data a team's service holds and how exposed it is, which is not
+ * theirs to read across teams.
  */
 import type { Role } from '../store/index.js';
 

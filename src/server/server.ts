@@ -25,6 +25,7 @@ import { PolicyCache } from './policy-cache.js';
 import { PrincipalPolicies } from './principal-policies.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, toProblem } from './problem.js';
 import { adminRoutes } from './routes/admin.js';
+import { artifactRoutes } from './routes/artifacts.js';
 import { authorizeRoutes } from './routes/authorize.js';
 import { fragmentRoutes } from './routes/fragments.js';
 import { policyRoutes } from './routes/policies.js';
@@ -157,6 +158,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   fragmentRoutes(app, ctx);
   policyRoutes(app, ctx);
   adminRoutes(app, ctx);
+  artifactRoutes(app, ctx);
   eventRoutes(app, deps.events ?? new EventBus());
   if (deps.uiDir !== false) uiRoutes(app, deps.uiDir);
   app.get('/openapi.json', { config: { public: true }, schema: { summary: 'this OpenAPI document' } }, async () => openApiDocument(routes, { title: 'Tessera control plane', version: API_VERSION }));

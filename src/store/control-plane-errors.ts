@@ -14,6 +14,10 @@ export type ControlPlaneStoreErrorCode =
   | 'control-plane-store/policy-team-mismatch'
   | 'control-plane-store/invalid-policy-transition'
   | 'control-plane-store/stale-policy-status'
+  | 'control-plane-store/stale-revision'
+  | 'control-plane-store/plan-not-found'
+  | 'control-plane-store/risk-profile-not-found'
+  | 'control-plane-store/artifact-mismatch'
   | 'control-plane-store/closed'
   | 'control-plane-store/corrupt'
   | 'control-plane-store/failure';
@@ -91,6 +95,42 @@ export class StalePolicyStatusError extends ControlPlaneStoreError {
   override readonly name = 'StalePolicyStatusError';
   constructor(readonly id: string, readonly version: number, readonly expected: string, readonly actual: string) {
     super(`policy \`${id}@${version}\` is ${actual}, not ${expected} as expected; read it again`);
+  }
+}
+
+/** The latest revision of an app profile or environment is not the one the caller expected (If-Match). */
+export class StaleRevisionError extends ControlPlaneStoreError {
+  readonly code = 'control-plane-store/stale-revision';
+  override readonly name = 'StaleRevisionError';
+  constructor(readonly kind: string, readonly docName: string, readonly expected: number | null, readonly actual: number | null) {
+    super(`${kind} \`${docName}\` is at ${actual === null ? 'no revision' : `revision ${actual}`}, not ${expected === null ? 'absent' : `revision ${expected}`} as expected; read it again`);
+  }
+}
+
+/** An image whose plan is not stored. */
+export class PlanNotFoundError extends ControlPlaneStoreError {
+  readonly code = 'control-plane-store/plan-not-found';
+  override readonly name = 'PlanNotFoundError';
+  constructor(readonly digest: string) {
+    super(`plan \`${digest}\` is not stored; put the plan before its image`);
+  }
+}
+
+/** A plan naming a risk profile of its deployment that is not recorded. */
+export class RiskProfileNotFoundError extends ControlPlaneStoreError {
+  readonly code = 'control-plane-store/risk-profile-not-found';
+  override readonly name = 'RiskProfileNotFoundError';
+  constructor(readonly deploymentId: string, readonly seq: number) {
+    super(`deployment \`${deploymentId}\` has no risk profile ${seq}`);
+  }
+}
+
+/** An image put under a digest that is stored with other content. */
+export class ArtifactMismatchError extends ControlPlaneStoreError {
+  readonly code = 'control-plane-store/artifact-mismatch';
+  override readonly name = 'ArtifactMismatchError';
+  constructor(readonly what: 'image', readonly digest: string) {
+    super(`${what} \`${digest}\` is stored with other content; one digest names one ${what}`);
   }
 }
 

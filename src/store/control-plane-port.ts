@@ -1,6 +1,7 @@
 /**
  * The control plane's persistence ports (issue 8): API tokens, the hash-chained audit log,
- * registered deployments with their image lineage, and synthesized policies (policy-port.ts). The
+ * registered deployments with their image lineage, synthesized policies (policy-port.ts) and the
+ * adaptation loop's artifacts (artifact-port.ts). The
  * server and the monitor code against these interfaces; `openSqliteControlPlane` and
  * `openPostgresControlPlane` implement them over Kysely, and one contract suite runs against both.
  *
@@ -9,6 +10,7 @@
  */
 import type { AuditEventInput, AuditRecord } from '../audit/index.js';
 import type { FragmentStore } from '../fragments/index.js';
+import type { ArtifactStore } from './artifact-port.js';
 import type { PolicyStore } from './policy-port.js';
 
 /** Tessera's own roles; their rights are Tessera IAM policies (src/server/roles). */
@@ -110,6 +112,8 @@ export interface ControlPlaneStore {
   deployments: DeploymentStore;
   /** Boundaries, synthesized policies and their assignments (policy-port.ts). */
   policies: PolicyStore;
+  /** App profiles, environments, risk profiles, plans and images (artifact-port.ts). */
+  artifacts: ArtifactStore;
   /** Idempotent. */
   close(): Promise<void>;
 }

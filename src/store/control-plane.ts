@@ -1,13 +1,15 @@
 /**
- * The control-plane store: fragments, tokens, the audit log, deployments and policies over one Kysely
+ * The control-plane store: fragments, tokens, the audit log, deployments, policies and artifacts over one Kysely
  * instance, closed together. Dialect-neutral; the two openers below are all that differ.
  */
 import type { Kysely } from 'kysely';
 import { FragmentStoreFailureError } from '../fragments/index.js';
+import type { ArtifactStore } from './artifact-port.js';
 import type { FragmentStore } from '../fragments/index.js';
 import { ControlPlaneDb } from './control-plane-db.js';
 import { ControlPlaneStoreFailureError } from './control-plane-errors.js';
 import type { AuditLogStore, ControlPlaneStore, DeploymentStore, TokenStore } from './control-plane-port.js';
+import { KyselyArtifactStore } from './kysely-artifact-store.js';
 import { KyselyAuditLog } from './kysely-audit-log.js';
 import { KyselyDeploymentStore } from './kysely-deployment-store.js';
 import { KyselyFragmentStore } from './kysely-fragment-store.js';
@@ -26,6 +28,7 @@ export class KyselyControlPlane implements ControlPlaneStore {
   readonly audit: AuditLogStore;
   readonly deployments: DeploymentStore;
   readonly policies: PolicyStore;
+  readonly artifacts: ArtifactStore;
   readonly #cp: ControlPlaneDb;
 
   /** Takes ownership of `db` (close destroys it); the schema must be migrated. */
@@ -36,6 +39,7 @@ export class KyselyControlPlane implements ControlPlaneStore {
     this.audit = new KyselyAuditLog(this.#cp);
     this.deployments = new KyselyDeploymentStore(this.#cp);
     this.policies = new KyselyPolicyStore(this.#cp);
+    this.artifacts = new KyselyArtifactStore(this.#cp);
   }
 
   async close(): Promise<void> {

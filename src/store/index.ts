@@ -8,6 +8,7 @@ export { migratePostgres, openPostgresDatabase, openPostgresFragmentStore } from
 export type { PostgresStoreOptions } from './postgres.js';
 export { KyselyControlPlane, openPostgresControlPlane, openSqliteControlPlane } from './control-plane.js';
 export {
+  ArtifactMismatchError,
   BoundaryNotFoundError,
   ControlPlaneClosedError,
   ControlPlaneStoreError,
@@ -16,10 +17,13 @@ export {
   DeploymentNotFoundError,
   InvalidPolicyTransitionError,
   InvalidStoreArgumentError,
+  PlanNotFoundError,
   PolicyNotFoundError,
   PolicyTeamMismatchError,
+  RiskProfileNotFoundError,
   StaleImageError,
   StalePolicyStatusError,
+  StaleRevisionError,
   TokenExistsError,
 } from './control-plane-errors.js';
 export type { ControlPlaneStoreErrorCode } from './control-plane-errors.js';
@@ -53,3 +57,17 @@ export type {
   PolicySynthesisInput,
   PolicyVersion,
 } from './policy-port.js';
+export { NAMED_DOCUMENT_KINDS } from './artifact-port.js';
+export type {
+  ArtifactStore,
+  DocumentActor,
+  ImageDocumentRef,
+  ImageLayerRef,
+  ImageRecord,
+  NamedDocumentKind,
+  NamedDocumentRevision,
+  NamedDocumentSummary,
+  NewRiskProfile,
+  PlanRecord,
+  RiskProfileRecord,
+} from './artifact-port.js';

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { pgTestUrl, withTestSchema } from '../../test/support/postgres.js';
 import { ControlPlaneStoreFailureError, openPostgresControlPlane } from './index.js';
+import { describeArtifactContract } from './testing/artifact-contract.test-support.js';
 import { describeControlPlaneContract } from './testing/control-plane-contract.test-support.js';
 import { describePolicyContract } from './testing/policy-contract.test-support.js';
 
@@ -22,6 +23,15 @@ describe.skipIf(url === undefined)('PostgreSQL control plane', () => {
   });
 
   describePolicyContract('PostgreSQL control plane', {
+    open: async () => {
+      const store = await openPostgresControlPlane(pg.url, { schema: pg.schema });
+      await pg.reset();
+      return store;
+    },
+    openTwin: () => openPostgresControlPlane(pg.url, { schema: pg.schema }),
+  });
+
+  describeArtifactContract('PostgreSQL control plane', {
     open: async () => {
       const store = await openPostgresControlPlane(pg.url, { schema: pg.schema });
       await pg.reset();

@@ -187,6 +187,55 @@ export interface PolicyRevisionTable {
   revision: BigintColumn;
 }
 
+/** App profiles and environments (`kind`); `latest_revision` numbers the next revision and serializes writers. */
+export interface NamedDocumentsTable {
+  kind: string;
+  name: string;
+  latest_revision: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** One row per revision; `document` is canonical JSON. */
+export interface NamedDocumentRevisionsTable {
+  kind: string;
+  name: string;
+  revision: number;
+  document: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** Assessments per deployment, `seq` from 1; `profile` is canonical JSON. */
+export interface RiskProfilesTable {
+  deployment_id: string;
+  seq: number;
+  at: string;
+  tier: string;
+  score: number;
+  profile: string;
+  inputs_digest: string;
+}
+
+/** Plans by digest; `plan` is canonical JSON. */
+export interface PlansTable {
+  digest: string;
+  plan: string;
+  created_at: string;
+  deployment_id: string | null;
+  risk_profile_seq: number | null;
+}
+
+/** Images by manifest digest; `layers` and `documents` are canonical JSON arrays. */
+export interface ImagesTable {
+  digest: string;
+  plan_digest: string;
+  layers: string;
+  total_size: BigintColumn;
+  documents: string;
+  created_at: string;
+}
+
 export interface TesseraDatabase {
   fragments: FragmentsTable;
   fragment_versions: FragmentVersionsTable;
@@ -206,4 +255,9 @@ export interface TesseraDatabase {
   assignments: AssignmentsTable;
   assignment_policies: AssignmentPoliciesTable;
   policy_revision: PolicyRevisionTable;
+  named_documents: NamedDocumentsTable;
+  named_document_revisions: NamedDocumentRevisionsTable;
+  risk_profiles: RiskProfilesTable;
+  plans: PlansTable;
+  images: ImagesTable;
 }

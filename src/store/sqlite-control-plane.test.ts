@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../audit/index.js';
 import { ControlPlaneStoreFailureError, openSqliteControlPlane } from './index.js';
+import { describeArtifactContract } from './testing/artifact-contract.test-support.js';
 import { auditEvent, describeControlPlaneContract } from './testing/control-plane-contract.test-support.js';
 import { describePolicyContract } from './testing/policy-contract.test-support.js';
 
@@ -33,6 +34,8 @@ describeControlPlaneContract('SQLite control plane in :memory:', { open: () => o
 // No twin: two better-sqlite3 connections in one process would block each other synchronously;
 // one handle's transactions are serialized, which is the case the concurrency test then covers.
 describePolicyContract('SQLite control plane in a file', { open: () => openSqliteControlPlane(tempFile()) });
+describeArtifactContract('SQLite control plane in a file', { open: () => openSqliteControlPlane(tempFile()) });
+describeArtifactContract('SQLite control plane in :memory:', { open: () => openSqliteControlPlane(':memory:') });
 
 describe('SQLite control plane', () => {
   it('keeps the chain across reopening and continues it', async () => {

@@ -121,8 +121,9 @@ describe('SQLite fragment store', () => {
     const objects = peek<{ type: string; name: string; tbl_name: string }>(file, "select type, name, tbl_name from sqlite_master where name not like 'sqlite_%' and name not like 'kysely_%' order by type, name");
     expect(objects.filter((o) => o.type === 'table').map((o) => o.name)).toEqual([
       'api_tokens', 'assignment_policies', 'assignments', 'audit_head', 'audit_log', 'boundaries', 'boundary_versions', 'deployments',
-      'fragment_actions', 'fragment_status_history', 'fragment_tags', 'fragment_versions', 'fragments', 'image_lineage',
-      'policies', 'policy_revision', 'policy_status_history', 'policy_versions',
+      'fragment_actions', 'fragment_status_history', 'fragment_tags', 'fragment_versions', 'fragments', 'image_lineage', 'images',
+      'named_document_revisions', 'named_documents', 'plans',
+      'policies', 'policy_revision', 'policy_status_history', 'policy_versions', 'risk_profiles',
     ]);
     expect(objects.filter((o) => o.type === 'index').map((o) => `${o.tbl_name}.${o.name}`)).toEqual([
       'api_tokens.api_tokens_created_idx',
@@ -134,6 +135,8 @@ describe('SQLite fragment store', () => {
       'fragment_tags.fragment_tags_tag_key_idx',
       'fragment_versions.fragment_versions_resource_type_key_idx',
       'fragment_versions.fragment_versions_status_key_idx',
+      'images.images_plan_idx',
+      'plans.plans_deployment_idx',
       'policy_versions.policy_versions_one_active',
     ]);
   });

@@ -12,6 +12,7 @@ import { compareVersions, decodeIndexCache, encodeIndexCache, formatAlternatives
 import { UsageError } from '../errors.js';
 import { failWith, integerOption, writeFileAtomically } from '../inputs.js';
 import type { CliIO } from '../io.js';
+import { registerCatalogFacts } from './catalog-facts.js';
 
 const DEFAULT_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 
@@ -81,7 +82,8 @@ function describePackage(p: BinaryPackage & { readonly sourceLabel?: string }): 
 }
 
 export function registerCatalog(program: Command, io: CliIO): void {
-  const catalog = program.command('catalog').description('the Debian package catalog: import a signed index, show and search packages');
+  const catalog = program.command('catalog').description('the Debian package catalog: import a signed index, show and search packages, record package facts');
+  registerCatalogFacts(catalog, program, io, loadCatalog);
 
   catalog.command('import').description('verify a Packages index against its signed InRelease and keep it as the catalog')
     .requiredOption('--index <file>', 'the Packages index (plain, .gz or .xz)')

@@ -6,10 +6,11 @@
  * `{"policy": {...image policy...}, "webhook": "https://...", "release": "bookworm",
  *   "mirror": "<base URL of a Debian mirror; default: the host's apt sources>", "debs": ["dir"], "aptCache": true, "sourceDateEpoch": 0}`.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
-  buildPlannedImage, CONTROLS_DIR, evaluateDeployments, loadControlCatalog, StoreSummaryStore, loadIntel, planImage, PostgresLeadership, soleLeader,
+  buildPlannedImage, CONTROLS_DIR, defaultPackageFactsFile, loadPackageFacts, evaluateDeployments, loadControlCatalog, StoreSummaryStore, loadIntel, planImage, PostgresLeadership, soleLeader,
   startAdaptationLoop, WebhookNotifier, type AdaptDeps, type DeploymentOutcome, type Leadership,
 } from '../../app/index.js';
 import { APT_ARCHIVES, hostMirror, type DebSource } from '../../image/index.js';
@@ -84,8 +85,10 @@ export function adaptDeps(io: CliIO, dataDir: string, store: ControlPlaneStore, 
   // The catalog and the control catalog are read once per evaluation, on first need.
   let catalog: ReturnType<typeof loadCatalog> | undefined;
   let controls: ReturnType<typeof loadControlCatalog> | undefined;
+  let facts: ReturnType<typeof loadPackageFacts> | undefined;
   return {
     deployments: store.deployments,
+    artifacts: store.artifacts,
     audit: store.audit,
     summaries: new StoreSummaryStore(store.deployments),
     intel: () => loadIntel(feedStore(dataDir)),
@@ -93,14 +96,20 @@ export function adaptDeps(io: CliIO, dataDir: string, store: ControlPlaneStore, 
       const { universe, sources: indexes } = await (catalog ??= loadCatalog(dataDir));
       const loaded = await (controls ??= loadControlCatalog(CONTROLS_DIR));
       if (!loaded.ok) return { ok: false, message: `the control catalog has errors: ${loaded.diagnostics[0]?.message ?? ''}` };
+      // The shipped setuid facts price attack surface as `image plan` does: a release without a
+      // facts file plans without them (the plan notes it); a broken file stops the plan.
+      const factsFile = defaultPackageFactsFile(config.release);
+      const packageFacts = await (facts ??= loadPackageFacts(factsFile));
+      if (!packageFacts.ok && existsSync(factsFile)) return { ok: false, message: `the package facts file is unusable: ${packageFacts.problems.join('; ')}` };
       const r = await planImage({
         app, profile, universe, feeds, release: config.release, policy: config.policy ?? {},
         sources: indexes.map(({ label, priority, codename, path, sha256 }) => ({ label, priority, codename, path, sha256 })),
         controls: loaded.value.catalog, profilesDir: 'data/security-controls/profiles',
+        ...(packageFacts.ok ? { packageFacts: packageFacts.facts } : {}),
       });
       return r.ok ? r : { ok: false, message: r.diagnostics.map((d) => d.message).join('; ') };
     },
-    build: (plan, id) => buildPlannedImage(plan, id, { dataDir, repoDir: REPO, sources, sourceDateEpoch: config.sourceDateEpoch, toolVersion }),
+    build: (plan, id) => buildPlannedImage(plan, id, { dataDir, repoDir: REPO, sources, sourceDateEpoch: config.sourceDateEpoch, toolVersion, layerCache: join(dataDir, 'layers') }),
     events,
     now: () => io.now(),
     release: config.release,

@@ -17,6 +17,8 @@ export interface DebControl {
   readonly conffiles: readonly string[];
   /** The names of every file in the control archive (maintainer scripts, triggers, ...). */
   readonly files: readonly string[];
+  /** `postinst` when it is a UTF-8 text (a script): its alternatives are applied declaratively. */
+  readonly postinst?: string;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -36,6 +38,14 @@ function decode(bytes: Uint8Array, name: string): string {
     return utf8.decode(bytes);
   } catch {
     throw new DebFormatError('image/bad-control', name, `\`${name}\` is not UTF-8`);
+  }
+}
+
+function textOrNull(bytes: Uint8Array): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
   }
 }
 
@@ -64,6 +74,11 @@ export async function readControl(tar: AsyncIterable<Uint8Array>, member: string
     total += header.size;
     if (total > maxSize) throw new DebFormatError('image/oversized-member', member, `the control archive holds more than ${maxSize} bytes`);
     if (name === 'control' || name === 'md5sums' || name === 'conffiles') texts.set(name, decode(await collect(content, header.size), name));
+    // Read, not run: a postinst that is not UTF-8 text (a binary) has no alternatives to find.
+    if (name === 'postinst') {
+      const script = textOrNull(await collect(content, header.size));
+      if (script !== null) texts.set(name, script);
+    }
   }
   const text = texts.get('control');
   if (text === undefined) throw new DebFormatError('image/bad-control', member, 'the control archive has no `control` file');
@@ -78,5 +93,6 @@ export async function readControl(tar: AsyncIterable<Uint8Array>, member: string
     md5sums: parseMd5sums(texts.get('md5sums') ?? ''),
     conffiles: parseConffiles(texts.get('conffiles') ?? ''),
     files: files.sort(),
+    ...(texts.has('postinst') ? { postinst: texts.get('postinst') as string } : {}),
   };
 }

@@ -48,8 +48,14 @@ export interface WriteLayerOptions {
   readonly durable?: boolean;
 }
 
+/** What the layer holds at a path (no trailing `/`): what later layers are decided against (alternatives). */
+export interface LayerPath {
+  readonly type: 'file' | 'hardlink' | 'directory' | 'symlink';
+  readonly linkname: string;
+}
+
 export type WriteLayerResult =
-  | { readonly ok: true; readonly digest: string; readonly size: number; readonly entries: number }
+  | { readonly ok: true; readonly digest: string; readonly size: number; readonly entries: number; readonly paths: ReadonlyMap<string, LayerPath> }
   | { readonly ok: false; readonly diagnostics: readonly ImageDiagnostic[] };
 
 const byPath = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -161,7 +167,9 @@ export async function writeLayer(options: WriteLayerOptions): Promise<WriteLayer
     const tmp = join(dir, 'layer.tar');
     const { digest, size } = await writeTar(entries, store, tmp, options.durable !== false);
     await rename(tmp, options.target);
-    return { ok: true, digest, size, entries: entries.length };
+    const paths = new Map<string, LayerPath>();
+    for (const { header } of entries) paths.set(header.path.replace(/\/$/, ''), { type: header.type, linkname: header.type === 'symlink' ? header.linkname : '' });
+    return { ok: true, digest, size, entries: entries.length, paths };
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@
  * at the end: `output` either does not exist or holds a complete layout.
  */
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { gzipFile } from './gzip.js';
 import { stableJson } from './json.js';
@@ -29,12 +29,10 @@ export const MEDIA_TYPES = {
 /** The annotation umoci and skopeo read a tag from (`oci:<dir>:<tag>`). */
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
 
-export interface LayoutLayer {
-  /** An uncompressed layer tar. */
-  readonly tar: string;
-  /** The history entry's `created_by`. */
-  readonly createdBy: string;
-}
+/** An uncompressed layer tar to compress, or an already compressed blob (from the layer cache) to copy. */
+export type LayoutLayer =
+  | { readonly tar: string; readonly createdBy: string }
+  | { readonly blob: string; readonly info: LayerInfo; readonly createdBy: string };
 
 export interface ImageConfigInput {
   /** `user`, `uid`, `user:group` or `uid:gid`. */
@@ -59,6 +57,16 @@ export interface WriteLayoutOptions {
   readonly refName?: string;
   /** Default `amd64`. */
   readonly architecture?: string;
+  /**
+   * An existing image's layers to go first, unchanged: their blobs are copied byte for byte (same
+   * digests), their diff_ids and the base config's history come before ours.
+   */
+  readonly base?: LayoutBase;
+}
+
+export interface LayoutBase {
+  readonly layers: readonly { readonly blob: string; readonly mediaType: string; readonly digest: string; readonly size: number; readonly diffId: string }[];
+  readonly history: readonly unknown[];
 }
 
 export interface LayerInfo {
@@ -98,7 +106,7 @@ async function addJson(root: string, value: unknown): Promise<{ digest: string; 
 }
 
 /** The image config (image-spec `config.md`) for the given layers. */
-export function imageConfig(options: Pick<WriteLayoutOptions, 'config' | 'sourceDateEpoch' | 'architecture' | 'layers'>, diffIds: readonly string[]): object {
+export function imageConfig(options: Pick<WriteLayoutOptions, 'config' | 'sourceDateEpoch' | 'architecture' | 'layers' | 'base'>, diffIds: readonly string[]): object {
   const created = new Date(options.sourceDateEpoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
   const c = options.config;
   const env = c.env === undefined ? undefined : Object.keys(c.env).sort().map((k) => `${k}=${(c.env as Record<string, string>)[k]}`);
@@ -115,7 +123,7 @@ export function imageConfig(options: Pick<WriteLayoutOptions, 'config' | 'source
       Labels: c.labels,
     },
     rootfs: { type: 'layers', diff_ids: diffIds },
-    history: options.layers.map((l) => ({ created, created_by: l.createdBy })),
+    history: [...(options.base?.history ?? []), ...options.layers.map((l) => ({ created, created_by: l.createdBy }))],
   };
 }
 
@@ -141,14 +149,19 @@ export async function writeOciLayout(options: WriteLayoutOptions): Promise<Layou
   try {
     await chmod(root, 0o755);
     await mkdir(join(root, 'blobs', 'sha256'), { recursive: true });
+    const base = options.base?.layers ?? [];
+    for (const l of base) await copyFile(l.blob, blobPath(root, l.digest));
     const layers: LayerInfo[] = [];
-    for (const [n, l] of options.layers.entries()) layers.push(await addLayer(root, l.tar, n));
-    const config = await addJson(root, imageConfig(options, layers.map((l) => l.diffId)));
+    for (const [n, l] of options.layers.entries()) {
+      if ('blob' in l) await copyFile(l.blob, blobPath(root, l.info.digest));
+      layers.push('blob' in l ? l.info : await addLayer(root, l.tar, n));
+    }
+    const config = await addJson(root, imageConfig(options, [...base.map((l) => l.diffId), ...layers.map((l) => l.diffId)]));
     const manifest = await addJson(root, {
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.manifest,
       config: { mediaType: MEDIA_TYPES.config, digest: config.digest, size: config.size },
-      layers: layers.map((l) => ({ mediaType: MEDIA_TYPES.layerGzip, digest: l.digest, size: l.size })),
+      layers: [...base.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })), ...layers.map((l) => ({ mediaType: MEDIA_TYPES.layerGzip, digest: l.digest, size: l.size }))],
     });
     const index = {
       schemaVersion: 2,

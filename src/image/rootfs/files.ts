@@ -15,6 +15,8 @@
  *   `caLinks: true` adds them;
  * - with tzdata, `/etc/localtime` → `/usr/share/zoneinfo/Etc/UTC` and `/etc/timezone` (tzdata's
  *   default);
+ * - the alternatives the packages' postinst scripts install (`alternatives.ts`, computed by the
+ *   caller from what the package layers hold);
  * - the caller's files (configuration profiles, ...), which take precedence over the above.
  * `/etc/os-release` comes from base-files (a link to `../usr/lib/os-release`), not from here.
  * Building the entries is pure; `writeFilesLayer` writes them as a deterministic tar.
@@ -108,6 +110,8 @@ export interface DeclarativeInput {
   readonly caCertificates?: readonly CaCertificate[];
   /** Also the per-certificate `<name>.pem` links (default: the bundle only). */
   readonly caLinks?: boolean;
+  /** The alternatives' links and admindir records (`alternativesEntries`). */
+  readonly alternatives?: readonly RootfsEntry[];
 }
 
 /** The top layer's entries in path order, or why not (a bad declared file). */
@@ -129,6 +133,7 @@ export function declarativeEntries(input: DeclarativeInput): { entries: RootfsEn
     }
   }
   if (input.caCertificates !== undefined) for (const e of caEntries(input.caCertificates, input.caLinks === true)) put(e);
+  for (const e of input.alternatives ?? []) put(e);
   const diagnostics: ImageDiagnostic[] = [];
   for (const f of input.files ?? []) {
     const fail = (message: string) => diagnostics.push(imageDiagnostic('image/bad-file', DECLARED_FILES, f.path, message));

@@ -2,7 +2,8 @@
  * Authorization of every route, table-driven over role × route: a role without the right gets a
  * 403 problem with no data (and the denial is audited); a role with it gets past authorization
  * (whatever the handler then says). Requests are built so that allowed ones change nothing
- * durable: invalid fragments (400), transitions without If-Match (428), unknown tokens (404).
+ * durable: invalid fragments (400), transitions without If-Match (428), unknown tokens (404),
+ * app profile and environment PUTs with an If-Match of another document (412).
  */
 import { beforeAll, expect, it } from 'vitest';
 import { fragmentBody, PROBLEM_FIELDS, type Harness, type Who } from './harness.js';
@@ -12,6 +13,7 @@ interface RouteCase {
   method: string;
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
   /** Who may: everyone else must get 403. */
   allowed: readonly Who[];
 }
@@ -27,6 +29,9 @@ const invalid = (owner: string) => fragmentBody('pay-read', owner, { risk: 500 }
 const deployment = { app: { name: 'checkout' }, environment: { exposure: 'internet' } };
 // Names a boundary that does not exist: allowed callers get 404, nothing is synthesized or stored.
 const policyBody = (id: string, team: string) => ({ id, team, fragments: [{ ref: 'pay-read@1' }], boundary: { id: 'no-such-boundary' } });
+const DIGEST = `sha256:${'0'.repeat(64)}`;
+// Valid for the schema; the If-Match names another document, so allowed callers get 412 and nothing is written.
+const putNamed = { body: { document: { name: 'checkout' } }, headers: { 'if-match': '"app/someone-else@1"' } };
 
 export const ROUTES: readonly RouteCase[] = [
   { name: 'search fragments', method: 'GET', path: '/v1/fragments', allowed: READERS },
@@ -68,6 +73,15 @@ export const ROUTES: readonly RouteCase[] = [
   { name: 'activate a policy', method: 'POST', path: '/v1/policies/pay-read/versions/1/transitions', body: { action: 'activate' }, allowed: ['admin', 'carol'] },
   { name: 'put an assignment', method: 'PUT', path: '/v1/assignments/checkout', body: { policies: ['no-such-policy'] }, allowed: ['admin'] },
   { name: 'get an assignment', method: 'GET', path: '/v1/assignments/checkout', allowed: ['admin', 'dave'] },
+  // The adaptation loop's artifacts (roles.ts): read by the central admin and the auditor; app
+  // profiles and environments written by the central admin only.
+  { name: 'get a plan', method: 'GET', path: `/v1/plans/${DIGEST}`, allowed: ['admin', 'dave'] },
+  { name: 'get an image', method: 'GET', path: `/v1/images/${DIGEST}`, allowed: ['admin', 'dave'] },
+  { name: 'list risk profiles', method: 'GET', path: '/v1/deployments/checkout/risk-profiles', allowed: ['admin', 'dave'] },
+  { name: 'get an app profile', method: 'GET', path: '/v1/apps/checkout', allowed: ['admin', 'dave'] },
+  { name: 'put an app profile', method: 'PUT', path: '/v1/apps/checkout', ...putNamed, allowed: ['admin'] },
+  { name: 'get an environment', method: 'GET', path: '/v1/environments/checkout', allowed: ['admin', 'dave'] },
+  { name: 'put an environment', method: 'PUT', path: '/v1/environments/checkout', ...putNamed, allowed: ['admin'] },
 ];
 
 export function accessSuite(h: () => Harness): void {
@@ -86,7 +100,7 @@ export function accessSuite(h: () => Harness): void {
   const cases = ROUTES.flatMap((route) => ALL.map((who) => ({ route, who, allow: route.allowed.includes(who) })));
   it.each(cases.map((c) => [c.route.name, c.who, c.allow ? 'allowed' : '403', c] as const))('%s as %s: %s', async (_n, _w, _e, c) => {
     const denialsBefore = (await h().store.audit.read(0, 100_000)).filter((r) => r.outcome === 'denied').length;
-    const r = await h().call(c.route.method, c.route.path, { as: c.who, body: c.route.body });
+    const r = await h().call(c.route.method, c.route.path, { as: c.who, body: c.route.body, ...(c.route.headers === undefined ? {} : { headers: c.route.headers }) });
     if (c.allow) {
       expect(r.status, JSON.stringify(r.body)).not.toBe(401);
       expect(r.status, JSON.stringify(r.body)).not.toBe(403);
@@ -107,7 +121,7 @@ export function accessSuite(h: () => Harness): void {
     const doc = (await h().call('GET', '/openapi.json', { as: null })).body as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const open = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];
-    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.path.replace(/pay-read/, '{id}').replace(/checkout/, '{id}').replace(/tk_0+/, '{id}').replace(/versions\/1/, 'versions/{version}').replace(/assignments\/\{id\}/, 'assignments/{principal}')}`));
+    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.path.replace(/pay-read/, '{id}').replace(/checkout/, '{id}').replace(/tk_0+/, '{id}').replace(/versions\/1/, 'versions/{version}').replace(/assignments\/\{id\}/, 'assignments/{principal}').replace(/(apps|environments)\/\{id\}/, '$1/{name}').replace(DIGEST, '{digest}')}`));
     for (const route of documented) if (!open.includes(route)) expect(tested, route).toContain(route);
   });
 }

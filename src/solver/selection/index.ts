@@ -1,4 +1,4 @@
 /** Component selection: security controls chosen by risk-weighted benefit against cost, under policy. */
 export { DEFAULT_COST_WEIGHTS, selectComponents } from './select.js';
 export { checkSelectionPolicy, namePattern } from './policy.js';
-export type { ControlOption, CostClass, CostWeights, PackageReason, PlannedFile, PlannedPackage, RejectedControl, SelectedControl, Selection, SelectionDiagnostic, SelectionInput, SelectionPolicy, SelectionResult } from './types.js';
+export type { ControlOption, CostClass, CostWeights, PackageReason, PlannedFile, PlannedPackage, RejectedControl, SelectedControl, Selection, SelectionDiagnostic, SelectionInput, SelectionNote, SelectionPolicy, SelectionResult } from './types.js';

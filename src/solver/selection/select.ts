@@ -8,7 +8,7 @@
  *    two controls share is paid once), and per threat the share removed z_t, with controls as
  *    independent layers: z_t = 1 − Π_k (1 − strength(k, t))^x_k (layers.ts: linear in the
  *    logarithm, bounded by tangents). Maximize
- *    Σ_t 100·weight_t·z_t − Σ_k running cost·x_k − Σ_p (size + known vulnerabilities)·y_p
+ *    Σ_t 100·weight_t·z_t − Σ_k running cost·x_k − Σ_p (size + known vulnerabilities + setuid files)·y_p
  *    subject to package clashes, the catalog's exclusions and the policy (required controls,
  *    minimum categories per tier, the size limit). When the policy cannot be met, HiGHS-based
  *    QuickXplain names the smallest set of policy rules that clash.
@@ -20,7 +20,7 @@ import { explainInfeasibility, MipModel, solveMip, type Variable } from '../mip/
 import { clashesWithin, resolve, type ResolveOptions, type RootRequest } from '../resolver/index.js';
 import { logResidual, removedShare, TANGENT_POINTS, tangentAt } from './layers.js';
 import { prohibitionOf } from './policy.js';
-import { DEFAULT_COST_WEIGHTS, type ControlOption, type CostWeights, type PlannedPackage, type RejectedControl, type SelectedControl, type SelectionDiagnostic, type SelectionInput, type SelectionResult } from './types.js';
+import { DEFAULT_COST_WEIGHTS, type ControlOption, type CostWeights, type PlannedPackage, type RejectedControl, type SelectedControl, type SelectionDiagnostic, type SelectionInput, type SelectionNote, type SelectionResult } from './types.js';
 
 const atLeast = (tier: Tier, floor: Tier) => higherTier(tier, floor) === tier;
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -122,7 +122,8 @@ export async function selectComponents(universe: PackageUniverse, input: Selecti
   // Objective.
   const threatWeight = new Map(input.threats.map((t) => [t.id, t.weight]));
   const runningCost = (c: ControlOption) => weights.perControl + weights.ram[c.ram] + weights.cpu[c.cpu] + (c.daemon ? weights.daemon : 0) + (c.listens ? weights.listening : 0);
-  const packageCost = (p: Candidate) => (p.package.installedSize / 1024) * weights.perMiB + (input.knownVulnerabilities?.(p) ?? 0) * weights.perVulnerability;
+  const setuidOf = (p: Candidate) => input.setuidFiles?.(p);
+  const packageCost = (p: Candidate) => (p.package.installedSize / 1024) * weights.perMiB + (input.knownVulnerabilities?.(p) ?? 0) * weights.perVulnerability + (setuidOf(p)?.length ?? 0) * weights.perSetuidFile;
   model.maximize([
     ...[...z].map(([t, v]) => [weights.benefitScale * (threatWeight.get(t) ?? 0), v] as const),
     ...closures.map((c) => [-runningCost(c.control), x.get(c.control.id)!] as const),
@@ -167,11 +168,13 @@ export async function selectComponents(universe: PackageUniverse, input: Selecti
       const after = removed(t);
       if (w > 0 && after > before) benefit[t] = round(weights.benefitScale * w * (after - before));
     }
+    const charged = chargeOnce(closure.added ?? []);
     const requiredBy = (input.policy.required ?? []).includes(control.id) ? 'policy: required' : control.mandatory !== undefined ? `catalog: mandatory (${control.mandatory})` : undefined;
     return {
       id: control.id, category: control.category, title: control.title, packages: control.packages, benefit,
-      cost: round(runningCost(control) + chargeOnce(closure.added ?? []).reduce((n, p) => n + packageCost(p), 0)),
+      cost: round(runningCost(control) + charged.reduce((n, p) => n + packageCost(p), 0)),
       addedPackages: closure.added?.length ?? 0, addedKiB: (closure.added ?? []).reduce((n, p) => n + p.package.installedSize, 0),
+      ...(input.setuidFiles !== undefined ? { setuidFiles: charged.flatMap((p) => setuidOf(p) ?? []).sort(), withoutFacts: charged.filter((p) => setuidOf(p) === undefined).length } : {}),
       nist: control.nist, ...(requiredBy !== undefined ? { requiredBy } : {}), ...(control.profile !== undefined ? { profile: control.profile } : {}),
     };
   });
@@ -182,16 +185,28 @@ export async function selectComponents(universe: PackageUniverse, input: Selecti
     let gain = 0;
     for (const [t, s] of Object.entries(c.control.mitigates)) gain += weights.benefitScale * (threatWeight.get(t) ?? 0) * (removed(t, [s]) - removed(t));
     const chosenPackages = new Set(final.packages.map((p) => p.candidate));
-    const cost = runningCost(c.control) + (c.added ?? []).filter((p) => !chosenPackages.has(p)).reduce((n, p) => n + packageCost(p), 0);
-    return { id: c.control.id, category: c.control.category, reason: 'cost-over-benefit', detail: `would add ${round(gain)} points of risk-weighted mitigation for a cost of ${round(cost)} (${(c.added ?? []).length} packages, ${(((c.added ?? []).reduce((n, p) => n + p.package.installedSize, 0)) / 1024).toFixed(1)} MiB, RAM ${c.control.ram}, CPU ${c.control.cpu})` };
+    const extra = (c.added ?? []).filter((p) => !chosenPackages.has(p));
+    const cost = runningCost(c.control) + extra.reduce((n, p) => n + packageCost(p), 0);
+    const setuid = extra.reduce((n, p) => n + (setuidOf(p)?.length ?? 0), 0);
+    return { id: c.control.id, category: c.control.category, reason: 'cost-over-benefit', detail: `would add ${round(gain)} points of risk-weighted mitigation for a cost of ${round(cost)} (${(c.added ?? []).length} packages, ${(((c.added ?? []).reduce((n, p) => n + p.package.installedSize, 0)) / 1024).toFixed(1)} MiB, RAM ${c.control.ram}, CPU ${c.control.cpu}${setuid > 0 ? `, ${setuid} setuid/setgid file${setuid === 1 ? '' : 's'}` : ''})` };
   });
 
   const installedKiB = packages.reduce((n, p) => n + p.installedSize, 0);
   const benefit = selected.reduce((n, c) => n + Object.values(c.benefit).reduce((a, b) => a + b, 0), 0);
   const cost = selected.reduce((n, c) => n + c.cost, 0);
+  // Packages without facts cost nothing for their setuid files; the reader is told how many.
+  const notes: SelectionNote[] = [];
+  if (input.setuidFiles !== undefined) {
+    const unknown = [...y.keys()].filter((p) => setuidOf(p) === undefined);
+    if (unknown.length > 0) {
+      const names = unknown.map((p) => p.package.name).sort();
+      notes.push({ code: 'select/no-package-facts', severity: 'warning', message: `${unknown.length} of the ${y.size} packages the controls would add have no package facts, so their setuid/setgid files were not priced (${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''})`, help: 'regenerate the facts file for this index: tessera catalog facts --for-controls -o FILE (docs/selection.md)' });
+    }
+  }
   return {
     ok: true,
     selection: {
+      ...(notes.length > 0 ? { notes } : {}),
       packages, controls: selected, rejected,
       totals: { packages: packages.length, installedKiB, downloadBytes: packages.reduce((n, p) => n + p.size, 0), basePackages: packages.filter((p) => p.layer === 'base').length, securityPackages: packages.filter((p) => p.layer === 'security').length },
       objective: { benefit: round(benefit), cost: round(cost), value: round(solved.objective) },

@@ -68,6 +68,8 @@ export interface CostWeights {
   readonly perMiB: number;
   /** Per known open vulnerability in an added package, times its CVSS / 10. */
   readonly perVulnerability: number;
+  /** Per setuid or setgid file an added package installs (local privilege-escalation surface). */
+  readonly perSetuidFile: number;
 }
 
 export const DEFAULT_COST_WEIGHTS: CostWeights = {
@@ -79,6 +81,7 @@ export const DEFAULT_COST_WEIGHTS: CostWeights = {
   listening: 8,
   perMiB: 0.15,
   perVulnerability: 4,
+  perSetuidFile: 2,
 };
 
 export interface SelectionInput {
@@ -92,6 +95,11 @@ export interface SelectionInput {
   readonly essential: boolean;
   /** Sum of CVSS/10 of known open vulnerabilities of a package version (from the intel module). */
   readonly knownVulnerabilities?: (c: Candidate) => number;
+  /**
+   * Paths of the setuid/setgid files a package version installs (from the package facts), or
+   * undefined when there is no fact for that build: it then costs nothing and is counted in a note.
+   */
+  readonly setuidFiles?: (c: Candidate) => readonly string[] | undefined;
   readonly weights?: CostWeights;
 }
 
@@ -125,6 +133,10 @@ export interface SelectedControl {
   readonly cost: number;
   readonly addedPackages: number;
   readonly addedKiB: number;
+  /** Setuid/setgid files the packages charged to this control install (when facts were given). */
+  readonly setuidFiles?: readonly string[];
+  /** Of the packages charged to this control, how many had no package facts (their setuid files are unknown). */
+  readonly withoutFacts?: number;
   readonly nist: readonly string[];
   readonly requiredBy?: string;
   readonly profile?: { readonly name: string; readonly files: readonly PlannedFile[] };
@@ -146,7 +158,16 @@ export interface SelectionDiagnostic {
   readonly clash?: readonly string[];
 }
 
+/** Something the plan's reader should know that does not stop the plan. */
+export interface SelectionNote {
+  readonly code: 'select/no-package-facts';
+  readonly severity: 'warning';
+  readonly message: string;
+  readonly help: string;
+}
+
 export interface Selection {
+  readonly notes?: readonly SelectionNote[];
   readonly packages: readonly PlannedPackage[];
   readonly controls: readonly SelectedControl[];
   readonly rejected: readonly RejectedControl[];

@@ -9,6 +9,7 @@ import * as controlPlane002 from './002-control-plane.js';
 import * as searchIndexes003 from './003-search-indexes.js';
 import * as policies004 from './004-policies.js';
 import * as summaries005 from './005-deployment-summaries.js';
+import * as artifacts006 from './006-artifacts.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-fragments': fragments001,
@@ -16,4 +17,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '003-search-indexes': searchIndexes003,
   '004-policies': policies004,
   '005-deployment-summaries': summaries005,
+  '006-artifacts': artifacts006,
 };
