@@ -5,13 +5,16 @@
  * for ~10 s, cycling through requests that are allowed, explicitly denied and implicitly denied
  * under a realistic policy set (identity policy with conditions and variables, a permissions
  * boundary, two SCP levels). Then the same against `/v1/authorize/batch` with 100 requests a call,
- * which counts decisions, not calls.
+ * which counts decisions, not calls. Last, single decisions again on a second server that audits
+ * every denied decision (as `tessera serve` does by default) into a SQLite file.
  *
  * Targets (issue 8): at least 10,000 decisions/s with p99 ≤ 10 ms and no errors, on 2 cores. The
  * load generator shares those cores with the server, and the machine may be shared: the load
  * average before and after the run is recorded with the result.
  */
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { createToken, startServer } from '../src/server/index.js';
@@ -107,6 +110,8 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
     const batchBody = { policies: POLICIES, requests: Array.from({ length: BATCH }, (_, i) => REQUESTS[i % REQUESTS.length]) };
     log(`batches of ${BATCH} for ${seconds} s`);
     const batch = await load(server.url, token, '/v1/authorize/batch', [batchBody], seconds, 4);
+    log(`single decisions with denials audited (serve's default), SQLite file, for ${seconds} s`);
+    const audited = await auditedRun(scenarios, seconds, connections);
     const loadAfter = loadavg()[0] ?? 0;
     const statements = IDENTITY.Statement.length + BOUNDARY.Statement.length + SCP_ROOT.Statement.length + SCP_OU.Statement.length;
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -118,11 +123,13 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
         rows: [
           ['/v1/authorize', fmt(single.rps), fmt(single.rps), `${single.p50} ms`, `${single.p99} ms`, String(single.errors + single.non2xx), `${single.serverUsPerCall.toFixed(0)} µs`],
           [`/v1/authorize/batch (${BATCH} a call)`, fmt(batch.rps * BATCH), fmt(batch.rps), `${batch.p50} ms`, `${batch.p99} ms`, String(batch.errors + batch.non2xx), `${batch.serverUsPerCall.toFixed(0)} µs`],
+          ['/v1/authorize, denials audited (SQLite file)', fmt(audited.run.rps), fmt(audited.run.rps), `${audited.run.p50} ms`, `${audited.run.p99} ms`, String(audited.run.errors + audited.run.non2xx), `${audited.run.serverUsPerCall.toFixed(0)} µs`],
         ],
       },
       metrics: {
         seconds, connections, statements, singleRps: single.rps, singleP50Ms: single.p50, singleP99Ms: single.p99, singleErrors: single.errors, singleNon2xx: single.non2xx, singleRequests: single.requests, singleServerUsPerCall: single.serverUsPerCall,
         batchCallsPerSecond: batch.rps, batchDecisionsPerSecond: batch.rps * BATCH, batchP50Ms: batch.p50, batchP99Ms: batch.p99, batchErrors: batch.errors, batchNon2xx: batch.non2xx, batchServerUsPerCall: batch.serverUsPerCall,
+        auditedRps: audited.run.rps, auditedP50Ms: audited.run.p50, auditedP99Ms: audited.run.p99, auditedErrors: audited.run.errors, auditedNon2xx: audited.run.non2xx, auditedRecords: audited.records,
         loadAverageBefore: loadBefore, loadAverageAfter: loadAfter,
       },
       targets: [
@@ -130,15 +137,40 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
         target('/v1/authorize p99 latency', single.p99, '<=', 10, 'ms'),
         target('/v1/authorize errors and non-2xx', single.errors + single.non2xx, '<=', 0, ''),
         target('/v1/authorize/batch decisions per second', batch.rps * BATCH, '>=', 10_000, '/s'),
+        target('/v1/authorize decisions per second, denials audited', audited.run.rps, '>=', 10_000, '/s'),
+        target('/v1/authorize p99 latency, denials audited', audited.run.p99, '<=', 10, 'ms'),
       ],
       notes: [
         `Server and load generator in one process (autocannon in a worker thread), ${connections} connections, ${seconds} s after a 1 s warm-up; one service token (verified once, then cached), rate limiter on with its default limit.`,
         `Policy set: ${statements} statements (identity with IP, MFA, tag-variable, ForAllValues and local-time conditions; a boundary; two SCP levels); ${REQUESTS.length} requests cycled (Allow, ExplicitDeny, ImplicitDeny).`,
         `Server time per call: the main thread's busy time (event-loop utilization) over the calls served — parsing, validation, authentication, the role check, the decision, serialization and Node's HTTP work. Busy time includes moments the thread was runnable but preempted by other work on the machine, so it overstates the cost: one core free of other work sustains at least ${(1e6 / single.serverUsPerCall).toFixed(0)} calls/s.`,
+        `Denials audited: a second server on a SQLite file (WAL) with serve's default decision auditing (every denied decision, no allowed sample); ${audited.records.toLocaleString('en-US')} audit records were written during that run, each hash-chained to the one before.`,
         `1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after: the machine was shared with other work, which lowers the numbers.`,
       ],
     };
   } finally {
     await server.close();
+  }
+}
+
+/** Single decisions against a server that audits every denial (serve's default) into a SQLite file. */
+async function auditedRun(scenarios: readonly unknown[], seconds: number, connections: number): Promise<{ run: Run; records: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-audit-'));
+  const store = await openSqliteControlPlane(join(dir, 'tessera.db'));
+  try {
+    const { token } = await createToken(store, { principal: 'service/bench', role: 'service', at: new Date() });
+    const server = await startServer({ store, port: 0, auditDecisions: { denied: true, allowedSample: 0 } });
+    try {
+      await load(server.url, token, '/v1/authorize', scenarios, 1, connections);
+      const before = (await store.audit.head())?.seq ?? 0;
+      const run = await load(server.url, token, '/v1/authorize', scenarios, seconds, connections);
+      const records = ((await store.audit.head())?.seq ?? 0) - before;
+      return { run, records };
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -42,4 +42,43 @@ describe('startAdaptationLoop', () => {
     expect(n).toBeGreaterThan(1);
     expect(errors[0]).toBe('store down');
   });
+
+  it('looks at once when poked, instead of at the next poll, and after a run in progress', async () => {
+    const runs: string[] = [];
+    let fingerprint = 'a';
+    let release!: () => void;
+    let gate: Promise<void> | undefined;
+    const loop = startAdaptationLoop({
+      leadership: { leading: true, start: async () => {}, close: async () => {} },
+      intervalMs: 3_600_000, pollMs: 3_600_000, fingerprint: async () => fingerprint,
+      run: async (why) => {
+        runs.push(why);
+        if (gate !== undefined) await gate;
+      },
+    });
+    await wait(20);
+    expect(runs).toEqual(['schedule']);
+    fingerprint = 'b';
+    await wait(20);
+    // The poll is an hour away: nothing yet.
+    expect(runs).toEqual(['schedule']);
+    gate = new Promise((r) => (release = r));
+    loop.poke();
+    await wait(20);
+    expect(runs).toEqual(['schedule', 'intel']);
+    // Poked while that run is in progress: answered when it ends.
+    fingerprint = 'c';
+    loop.poke();
+    await wait(20);
+    expect(runs).toEqual(['schedule', 'intel']);
+    gate = undefined;
+    release();
+    await wait(20);
+    expect(runs).toEqual(['schedule', 'intel', 'intel']);
+    // A poke with nothing new runs nothing.
+    loop.poke();
+    await wait(20);
+    expect(runs).toHaveLength(3);
+    await loop.stop();
+  });
 });

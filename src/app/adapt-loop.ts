@@ -20,6 +20,8 @@ export interface LoopOptions {
 }
 
 export interface RunningLoop {
+  /** Looks at the fingerprint now (after the run in progress, if any), not at the next poll. */
+  poke(): void;
   /** Resolves once the run in progress (if any) has finished. */
   stop(): Promise<void>;
 }
@@ -32,6 +34,7 @@ export function startAdaptationLoop(options: LoopOptions): RunningLoop {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let current: Promise<void> | undefined;
+  let poked = false;
 
   const tick = async () => {
     if (!options.leadership.leading) return;
@@ -43,21 +46,29 @@ export function startAdaptationLoop(options: LoopOptions): RunningLoop {
     lastRun = clock();
     await options.run(why);
   };
+  const look = () => {
+    poked = false;
+    current = tick().catch((e: unknown) => options.onError?.(e as Error)).finally(() => {
+      current = undefined;
+      // A poke during the run is answered right after it, not a poll interval later.
+      if (poked && !stopped) look();
+      else schedule();
+    });
+  };
   const schedule = () => {
     if (stopped) return;
-    timer = setTimeout(() => {
-      current = tick().catch((e: unknown) => options.onError?.(e as Error)).finally(() => {
-        current = undefined;
-        schedule();
-      });
-    }, pollMs);
+    timer = setTimeout(look, pollMs);
   };
   // The first look happens at once, not a poll interval later.
-  current = tick().catch((e: unknown) => options.onError?.(e as Error)).finally(() => {
-    current = undefined;
-    schedule();
-  });
+  look();
   return {
+    poke() {
+      if (stopped) return;
+      poked = true;
+      if (current !== undefined) return;
+      if (timer !== undefined) clearTimeout(timer);
+      look();
+    },
     async stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);

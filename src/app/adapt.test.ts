@@ -78,6 +78,26 @@ describe('evaluateDeployments', () => {
     expect(events.after(0).map((e) => e.type)).toEqual(['deployment.rebuilt', 'deployment.rebuilt']);
   });
 
+  it('in a unit of work, a rebuild whose audit record fails records no lineage, no image move and no event', async () => {
+    await store.close();
+    store = await openSqliteControlPlane(join(dir, 'tessera.db'), {
+      audit: {
+        beforeAppend: (e) => {
+          if (e.actor === 'system/monitor') throw new Error('injected audit failure');
+        },
+      },
+    });
+    const summaries = new MemorySummaryStore();
+    deps = { ...deps, deployments: store.deployments, audit: store.audit, artifacts: store.artifacts, summaries, transaction: (work) => store.transaction(work) };
+    const outcomes = await evaluateDeployments(deps);
+    expect(outcomes).toEqual([expect.objectContaining({ id: 'shell', status: 'failed', message: expect.stringContaining('injected audit failure') })]);
+    expect(await store.deployments.lineage('shell')).toEqual([]);
+    expect((await store.deployments.getDeployment('shell'))?.imageDigest).toBeNull();
+    expect(await store.deployments.getBuildSummary('shell')).toBeUndefined();
+    expect(await store.audit.head()).toBeUndefined();
+    expect(events.after(0).map((e) => e.type)).not.toContain('deployment.rebuilt');
+  });
+
   it('a KEV without a fix is reported as a notice, not a reason', async () => {
     intel = { tracker: tracker(null) };
     await evaluateDeployments(deps);

@@ -12,9 +12,11 @@
  */
 import { createHash } from 'node:crypto';
 import { compareVersions } from '../catalog/index.js';
-import { rebuildReasons, summarize, type DeploymentSummary, type EventBus, type RebuildReason, type SummaryPackage } from '../monitor/index.js';
+import { rebuildReasons, summarize, type DeploymentSummary, type RebuildReason, type SummaryPackage } from '../monitor/index.js';
 import { assessRisk, checkApp, checkEnv, packageVulnerabilities, type AppProfile, type EnvProfile, type Intel, type PackageFeeds, type RiskProfile } from '../risk/index.js';
-import { StaleImageError, type ArtifactStore, type AuditLogStore, type DeploymentRecord, type DeploymentStore, type ImageDocumentRef, type ImageLayerRef, type RiskProfileRecord } from '../store/index.js';
+import { StaleImageError, type ArtifactStore, type AuditLogStore, type ControlPlaneTx, type DeploymentRecord, type DeploymentStore, type ImageDocumentRef, type ImageLayerRef, type RiskProfileRecord } from '../store/index.js';
+import { followDocuments, summaryDocuments } from './adapt-documents.js';
+import type { MonitorEventSink } from './adapt-events.js';
 import { canonicalJson, type ImagePlan } from './plan.js';
 
 export const MONITOR_ACTOR = 'system/monitor';
@@ -50,10 +52,23 @@ export interface AdaptDeps {
    * the loop keeps only lineage and build summaries, as before these were stored.
    */
   readonly artifacts?: ArtifactStore;
-  readonly events: EventBus;
+  /**
+   * Runs the rebuild's records (lineage, build summary, audit record) in one transaction: the
+   * control plane's `transaction`. Without it they are written one after another.
+   */
+  readonly transaction?: <T>(work: (tx: Pick<ControlPlaneTx, 'deployments' | 'audit'>) => Promise<T>) => Promise<T>;
+  /** Where events go: storedEventSink (store, then bus) in the CLI and server; a bare bus in unit tests. */
+  readonly events: MonitorEventSink;
   readonly now: () => Date;
   /** The Debian release the tracker and OSV are read for. */
   readonly release: string;
+}
+
+/** What a rebuild writes to. */
+interface RebuildStores {
+  readonly deployments: DeploymentStore;
+  readonly audit: AuditLogStore;
+  readonly putSummary: (id: string, summary: DeploymentSummary) => Promise<void>;
 }
 
 export type DeploymentOutcome =
@@ -116,13 +131,16 @@ export async function evaluateDeployments(deps: AdaptDeps, options: EvaluateOpti
     } catch (e) {
       const message = (e as Error).message;
       outcomes.push({ id: d.id, status: 'failed', message });
-      if (options.dryRun !== true) deps.events.emit({ type: 'deployment.rebuild-failed', at: deps.now().toISOString(), deploymentId: d.id, detail: { message } });
+      if (options.dryRun !== true) await deps.events.emit({ type: 'deployment.rebuild-failed', at: deps.now().toISOString(), deploymentId: d.id, detail: { message } });
     }
   }
   return outcomes;
 }
 
-async function evaluateOne(deps: AdaptDeps, d: DeploymentRecord, intel: Intel & PackageFeeds, dryRun: boolean): Promise<DeploymentOutcome> {
+async function evaluateOne(deps: AdaptDeps, registered: DeploymentRecord, intel: Intel & PackageFeeds, dryRun: boolean): Promise<DeploymentOutcome> {
+  // A deployment that follows a stored document takes its newest revision first (kept unless dry).
+  const d = deps.artifacts === undefined ? registered : await followDocuments(deps.artifacts, registered, deps.now().toISOString());
+  if (d !== registered && !dryRun) await deps.deployments.putDeployment(d);
   const inputs = inputsOf(d);
   if (!inputs.ok) return { id: d.id, status: 'invalid', message: inputs.message };
   const { app, env } = inputs;
@@ -145,7 +163,7 @@ async function evaluateOne(deps: AdaptDeps, d: DeploymentRecord, intel: Intel & 
   }
   // Today's intel about the packages the running image ships.
   const running = previous?.packages ?? packagesOf(plan);
-  const current = summarize({ tier: profile.tier, policyDigest: policy, planDigest: plan.digest, packages: packagesOf(plan), vulnerabilities: assess(app, env, intel, deps.release, running).vulnerabilities });
+  const current = summarize({ tier: profile.tier, policyDigest: policy, planDigest: plan.digest, packages: packagesOf(plan), vulnerabilities: assess(app, env, intel, deps.release, running).vulnerabilities, documents: summaryDocuments(d) });
   const decision = rebuildReasons(previous, current, compareVersions);
   const base = { id: d.id, tier: profile.tier, reasons: decision.reasons, notices: decision.notices, planDigest: plan.digest };
   if (!decision.rebuild) return { ...base, status: 'unchanged' };
@@ -160,16 +178,24 @@ async function evaluateOne(deps: AdaptDeps, d: DeploymentRecord, intel: Intel & 
   const at = deps.now().toISOString();
   // Kept before the lineage: if another node moved the deployment first, the image was still built.
   await artifacts?.putImage(imageRecord(built, plan.digest, at));
+  const detail = { from: d.imageDigest, to: built.digest, planDigest: plan.digest, tier: profile.tier, reasons: decision.reasons.map(wireReason), notices: decision.notices.map(wireReason) };
+  // The lineage, the new baseline and the audit record commit together (one unit of work when the
+  // store offers it), so a crash never leaves a rebuild recorded without its audit record.
+  const record = async (stores: RebuildStores) => {
+    await stores.deployments.recordImage({ deploymentId: d.id, fromDigest: d.imageDigest, toDigest: built.digest, planDigest: plan.digest, reasons: decision.reasons.map(wireReason), at, riskTier: profile.tier });
+    await stores.putSummary(d.id, shippedSummary(app, env, intel, deps.release, current));
+    await stores.audit.append({ at, actor: MONITOR_ACTOR, action: REBUILD_ACTION, resource: `trn:tessera:deployment/${d.id}`, outcome: 'changed', detail });
+  };
   try {
-    await deps.deployments.recordImage({ deploymentId: d.id, fromDigest: d.imageDigest, toDigest: built.digest, planDigest: plan.digest, reasons: decision.reasons.map(wireReason), at, riskTier: profile.tier });
+    // In the transaction the summary is the deployment row's (what StoreSummaryStore keeps).
+    if (deps.transaction !== undefined) await deps.transaction((tx) => record({ deployments: tx.deployments, audit: tx.audit, putSummary: (id, summary) => tx.deployments.putBuildSummary(id, summary) }));
+    else await record({ deployments: deps.deployments, audit: deps.audit, putSummary: (id, summary) => deps.summaries.put(id, summary) });
   } catch (e) {
     if (e instanceof StaleImageError) return { id: d.id, status: 'stale', message: `another node rebuilt ${d.id} first: ${e.message}` };
     throw e;
   }
-  await deps.summaries.put(d.id, shippedSummary(app, env, intel, deps.release, current));
-  const detail = { from: d.imageDigest, to: built.digest, planDigest: plan.digest, tier: profile.tier, reasons: decision.reasons.map(wireReason), notices: decision.notices.map(wireReason) };
-  await deps.audit.append({ at, actor: MONITOR_ACTOR, action: REBUILD_ACTION, resource: `trn:tessera:deployment/${d.id}`, outcome: 'changed', detail });
-  deps.events.emit({ type: 'deployment.rebuilt', at, deploymentId: d.id, detail });
+  // Announced once committed.
+  await deps.events.emit({ type: 'deployment.rebuilt', at, deploymentId: d.id, detail });
   return { ...base, status: 'rebuilt', from: d.imageDigest, to: built.digest };
 }
 

@@ -45,6 +45,8 @@ export interface PlanSource {
   readonly path: string;
   /** SHA-256 of the uncompressed index, as the signed release lists it. */
   readonly sha256: string;
+  /** A security suite (its signed release's Label); its builds are preferred from policy.preferSecurityFromTier. */
+  readonly security?: boolean;
 }
 
 export interface PlanInputs {
@@ -141,7 +143,8 @@ export async function planImage(inputs: PlanInputs): Promise<{ ok: true; plan: I
     app: profile.app,
     env: profile.env,
     risk: { score: profile.score, tier: profile.tier, tierReason: profile.tierReason, threats: profile.threats, intel: profile.intel },
-    sources: inputs.sources,
+    // Which sources are security suites comes from the catalog (their signed releases), not the caller.
+    sources: inputs.sources.map((src) => (inputs.universe.securitySources.has(src.label) ? { ...src, security: true } : src)),
     policy: inputs.policy,
     ...(s.notes !== undefined ? { notes: s.notes } : {}),
     packages: s.packages,

@@ -24,12 +24,25 @@ export interface VerifiedRelease {
   readonly signatures: readonly Signature[];
 }
 
-export async function readVerifiedRelease(inRelease: string, keyring: string): Promise<VerifiedRelease> {
+/**
+ * Verifies and parses a release. With `now`, a release past its `Valid-Until` is refused as apt
+ * refuses it: suites that carry the field (the security archive does) re-sign it every few days,
+ * so an old one is a stale or replayed index, signature or not. Without `now` (readers of fixed
+ * snapshots: tests, benchmarks) the date is not checked.
+ */
+export async function readVerifiedRelease(inRelease: string, keyring: string, options: { now?: Date } = {}): Promise<VerifiedRelease> {
   const signatures = await verifyClearsigned(inRelease, keyring);
   const text = await readFile(inRelease, 'utf8');
   const r = parseRelease(text);
   if (!r.ok) throw new ArchiveError(`${inRelease}: ${r.message}`);
   if (!r.signed) throw new ArchiveError(`${inRelease}: not a clear-signed release`);
+  if (options.now !== undefined && r.release.validUntil !== null) {
+    const until = Date.parse(r.release.validUntil);
+    if (Number.isNaN(until)) throw new ArchiveError(`${inRelease}: Valid-Until \`${r.release.validUntil}\` is not a date`);
+    if (options.now.getTime() > until) {
+      throw new ArchiveError(`${inRelease}: the release expired on ${new Date(until).toISOString()} (its Valid-Until): the index may be stale or replayed; fetch a fresh InRelease, or import it with --allow-expired (apt's Check-Valid-Until=false)`);
+    }
+  }
   return { release: r.release, signatures };
 }
 

@@ -3,7 +3,7 @@ export { PackagesParser, parsePackages } from './packages.js';
 export type { BinaryPackage, IndexProblem } from './packages.js';
 export { formatAlternatives, formatRelation, parseRelations } from './relations.js';
 export type { Alternatives, Relation, RelationOp, RelationsResult } from './relations.js';
-export { parseRelease } from './release.js';
+export { isSecuritySuite, parseRelease } from './release.js';
 export type { Release, ReleaseEntry, ReleaseResult } from './release.js';
 export { compareParsedVersions, compareVersions, parseVersion } from './version.js';
 export type { DebianVersion, VersionResult } from './version.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRelease } from './release.js';
+import { isSecuritySuite, parseRelease } from './release.js';
 
 const HASH = '515e692f2c4121c6fcec444ef100cc18f79a991910615f3a88c8b7becfc94d2f';
 
@@ -19,5 +19,18 @@ describe('Release and InRelease text', () => {
     expect(parseRelease('Origin: Debian\n')).toMatchObject({ ok: false, message: expect.stringMatching(/lists no SHA256 hashes/) });
     expect(parseRelease('Origin: Debian\nSHA256:\n abc 12 main/Packages\n')).toMatchObject({ ok: false, message: expect.stringMatching(/is not a SHA256 entry/) });
     expect(parseRelease(`SHA256:\n ${HASH} 1 main/Packages\n`)).toMatchObject({ ok: true, signed: false });
+  });
+
+  it('knows a security suite from its Label or Suite, not from a name given to it', () => {
+    const release = (fields: string) => {
+      const r = parseRelease(`${fields}\nSHA256:\n ${HASH} 1 main/binary-amd64/Packages\n`);
+      if (!r.ok) throw new Error(r.message);
+      return r.release;
+    };
+    expect(release('Origin: Debian\nLabel: Debian-Security\nSuite: oldstable-security\nCodename: bookworm-security')).toMatchObject({ label: 'Debian-Security' });
+    expect(isSecuritySuite(release('Label: Debian-Security\nSuite: oldstable-security'))).toBe(true);
+    expect(isSecuritySuite(release('Label: Debian\nSuite: stable-security'))).toBe(true);
+    expect(isSecuritySuite(release('Label: Debian\nSuite: oldstable\nCodename: bookworm'))).toBe(false);
+    expect(isSecuritySuite(release('Label: Debian\nSuite: oldstable-updates\nCodename: bookworm-updates'))).toBe(false);
   });
 });

@@ -13,6 +13,8 @@ export interface ReleaseEntry {
 
 export interface Release {
   readonly origin: string;
+  /** `Debian-Security` for the security archive (`Debian` for the main one). */
+  readonly label: string;
   readonly suite: string;
   readonly codename: string;
   readonly version: string;
@@ -39,6 +41,14 @@ function signedText(text: string): { body: string; signed: boolean } | string {
   if (end < 0) return 'the clear-signed message has no signature block';
   const body = lines.slice(i + 1, end).map((l) => (l.startsWith('- ') ? l.slice(2) : l));
   return { body: body.join('\n'), signed: true };
+}
+
+/**
+ * True for a security-update suite, from what the signed release says (Label `Debian-Security`,
+ * or a Suite ending in `-security`), never from the file's name or a label the user gave.
+ */
+export function isSecuritySuite(release: Pick<Release, 'label' | 'suite'>): boolean {
+  return release.label === 'Debian-Security' || /-security$/.test(release.suite);
 }
 
 export function parseRelease(text: string): ReleaseResult {
@@ -71,7 +81,7 @@ export function parseRelease(text: string): ReleaseResult {
     ok: true,
     signed: signed.signed,
     release: {
-      origin: fields.get('origin') ?? '', suite: fields.get('suite') ?? '', codename: fields.get('codename') ?? '', version: fields.get('version') ?? '',
+      origin: fields.get('origin') ?? '', label: fields.get('label') ?? '', suite: fields.get('suite') ?? '', codename: fields.get('codename') ?? '', version: fields.get('version') ?? '',
       date: fields.get('date') ?? '', validUntil: fields.get('valid-until') ?? null, architectures: list('architectures'), components: list('components'), files,
     },
   };

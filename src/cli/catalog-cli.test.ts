@@ -75,3 +75,54 @@ describe.skipIf(!ready)('tessera catalog (real bookworm index)', () => {
     expect(new Set(curl.packages.map((p) => p.source))).toEqual(new Set(['bookworm-pinned/main']));
   }, 60_000);
 });
+
+const securityDir = join(import.meta.dirname, '..', '..', 'testdata', 'debian', 'bookworm-security');
+
+describe.skipIf(!ready)('tessera catalog with bookworm-security (real indexes)', () => {
+  let dir: string;
+  const tessera = (args: string[]) => run(['--data-dir', dir, ...args]);
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tessera-catalog-security-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('imports main and the security suite, each verified, the security suite known from its signed Label', async () => {
+    const altered = join(dir, 'InRelease');
+    await writeFile(altered, (await readFile(join(securityDir, 'InRelease'), 'utf8')).replace('Label: Debian-Security', 'Label: Debian'));
+    const forged = await tessera(['catalog', 'import', '--index', join(securityDir, 'main-binary-amd64-Packages.xz'), '--release', altered, '--keyring', keyring as string]);
+    expect(forged.code).toBe(1);
+    expect(forged.err).toContain('bad signature: the signature does not match the content');
+    // The main index against the security release: the hash check names the file.
+    const mixed = await tessera(['catalog', 'import', '--index', index as string, '--release', join(securityDir, 'InRelease'), '--keyring', keyring as string]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.err).toMatch(/does not match the signed release: Packages should be \d+ bytes/);
+
+    // Past the security release's Valid-Until (2026-11-28): refused as stale, unless asked not to check.
+    const securityArgs = ['catalog', 'import', '--index', join(securityDir, 'main-binary-amd64-Packages.xz'), '--release', join(securityDir, 'InRelease'), '--keyring', keyring as string, '--label', 'expired-test/main'];
+    const stale = await run(['--data-dir', dir, ...securityArgs], { now: new Date('2026-12-01T00:00:00Z') });
+    expect([stale.code, stale.err]).toEqual([1, expect.stringContaining('the release expired on 2026-11-28T00:53:02.000Z (its Valid-Until)')]);
+    expect(stale.err).toContain('nothing imported');
+    const allowed = await run(['--data-dir', dir, ...securityArgs, '--allow-expired'], { now: new Date('2026-12-01T00:00:00Z') });
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'catalog', 'sources.json'), 'utf8'))).toEqual([expect.objectContaining({ label: 'expired-test/main' })]);
+    await rm(join(dir, 'catalog'), { recursive: true });
+
+    expect((await tessera(['catalog', 'import', '--index', index as string, '--release', inRelease as string, '--keyring', keyring as string])).code).toBe(0);
+    const r = await tessera(['catalog', 'import', '--index', join(securityDir, 'main-binary-amd64-Packages.xz'), '--release', join(securityDir, 'InRelease'), '--keyring', keyring as string, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ label: 'bookworm-security/main', security: true, priority: 500, codename: 'bookworm-security', sources: ['bookworm-security/main', 'bookworm/main'], signedBy: expect.arrayContaining([expect.stringMatching(/^Debian Security Archive Automatic Signing Key \(12\/bookworm\)/)]) });
+    const manifest = JSON.parse(await readFile(join(dir, 'catalog', 'sources.json'), 'utf8')) as { label: string; security?: boolean }[];
+    expect(manifest.map((s) => [s.label, s.security ?? false])).toEqual([['bookworm-security/main', true], ['bookworm/main', false]]);
+  }, 120_000);
+
+  it('resolves on both: the security build where it is the newest, main\'s point release where that is newer', async () => {
+    const json = JSON.parse((await tessera(['deb', 'resolve', 'openssl', 'curl', '--json'])).out) as { packages: { name: string; version: string; source: string }[] };
+    const byName = new Map(json.packages.map((p) => [p.name, p]));
+    expect(byName.get('libssl3')).toMatchObject({ source: 'bookworm-security/main', version: expect.stringMatching(/^3\.0\./) });
+    expect(byName.get('openssl')?.source).toBe('bookworm-security/main');
+    expect(byName.get('curl')?.source).toBe('bookworm/main');
+    expect((await tessera(['catalog', 'show', 'libssl3'])).out).toContain('; from bookworm-security/main');
+  }, 60_000);
+});

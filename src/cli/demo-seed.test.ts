@@ -25,6 +25,12 @@ describe('the demo seed (tessera serve --demo)', () => {
     expect(r.deployments.map((d) => [d.id, d.tier])).toEqual([['internal-reporting', 'low'], ['public-payments', 'high']]);
     const stored = await store.deployments.listDeployments();
     expect(stored.map((d) => d.riskTier).sort()).toEqual(['high', 'low']);
+    // The apps and environments are named, revisioned documents; the deployments reference them.
+    expect((await store.artifacts.listDocuments('app')).map((d) => [d.name, d.latestRevision])).toEqual([['internal-reporting', 1], ['public-payments', 1]]);
+    expect((await store.artifacts.listDocuments('environment')).map((d) => d.name)).toEqual(['corp-analytics-subnet', 'prod-us-east']);
+    const payments = stored.find((d) => d.id === 'public-payments');
+    expect(payments?.documents).toEqual({ app: { name: 'public-payments', revision: 1, follow: true }, environment: { name: 'prod-us-east', revision: 1, follow: true } });
+    expect(payments?.app).toEqual((await store.artifacts.getDocument('app', 'public-payments'))?.document);
     expect(new Set(r.tokens.map((t) => t.role))).toEqual(new Set(['delegated-admin', 'approver', 'auditor', 'service']));
     expect((await store.tokens.listTokens()).every((t) => !t.secretHash.includes(t.id))).toBe(true);
     expect(r.boundary).toBe('payments-team@1');

@@ -15,6 +15,7 @@ import { registerIntel } from './commands/intel.js';
 import { registerMonitor } from './commands/monitor.js';
 import { registerPermissions } from './commands/permissions.js';
 import { registerPolicy } from './commands/policy.js';
+import { registerPolicies } from './commands/policies.js';
 import { registerRisk } from './commands/risk.js';
 import { registerSynth } from './commands/synth.js';
 import { registerServe } from './commands/serve.js';
@@ -29,7 +30,7 @@ export function buildProgram(io: CliIO): Command {
     .description('Tessera: least privilege from live risk — IAM policy decisions and analysis, threat intel and risk assessment, Debian packages')
     .version(VERSION)
     .option('--data-dir <dir>', 'where the embedded store, caches and feeds live', defaultDataDir(io.env))
-    .option('--server <url>', 'work against a Tessera server instead of the embedded store (fragment, synth); also $TESSERA_SERVER', io.env.TESSERA_SERVER)
+    .option('--server <url>', 'work against a Tessera server instead of the embedded store (fragment, synth, policies, audit, monitor); also $TESSERA_SERVER', io.env.TESSERA_SERVER)
     .option('--token <token>', 'the API token for --server; also $TESSERA_TOKEN', io.env.TESSERA_TOKEN)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -55,6 +56,7 @@ Every command takes --json for machine output. Exit status: 0 success, 1 errors
 in the input, 2 usage errors.`);
   registerAuthorize(program, io);
   registerPolicy(program, io);
+  registerPolicies(program, io);
   registerFragment(program, io);
   registerSynth(program, io);
   registerAnalyze(program, io);

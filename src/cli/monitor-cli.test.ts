@@ -110,7 +110,8 @@ describe.skipIf(!ready)('tessera monitor: rebuild on a new KEV entry (real build
     expect(rebuilt).toMatchObject({ id: 'shell', status: 'rebuilt', from: oldDigest });
     expect(rebuilt.to).not.toBe(oldDigest);
     expect(rebuilt.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'kev', cve: CVE, package: 'dash' })]));
-    expect(result.events).toEqual([expect.objectContaining({ seq: 1, type: 'deployment.rebuilt', deploymentId: 'shell' })]);
+    // Events are stored, so their seq runs on from the first run's build (event 1).
+    expect(result.events).toEqual([expect.objectContaining({ seq: 2, type: 'deployment.rebuilt', deploymentId: 'shell' })]);
 
     // The store: lineage old → new with the CVE as the reason, the deployment moved, the audit record.
     const store = await openSqliteControlPlane(join(data, 'tessera.db'));

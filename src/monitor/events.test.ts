@@ -25,4 +25,16 @@ describe('EventBus', () => {
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     expect(bus.after(0).map((e) => e.seq)).toEqual([4, 5, 6]);
   });
+
+  it('delivers events numbered by the store with their own seq, and numbers later emits after them', () => {
+    const bus = new EventBus();
+    const seen: number[] = [];
+    bus.subscribe((e) => seen.push(e.seq));
+    bus.publish({ seq: 41, ...input(1) });
+    bus.publish({ seq: 42, ...input(2) });
+    expect(bus.emit(input(3)).seq).toBe(43);
+    expect(seen).toEqual([41, 42, 43]);
+    expect(bus.head()).toBe(43);
+    expect(bus.after(41).map((e) => e.seq)).toEqual([42, 43]);
+  });
 });

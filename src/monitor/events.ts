@@ -26,7 +26,15 @@ export class EventBus {
   constructor(private readonly capacity = 10_000) {}
 
   emit(input: MonitorEventInput): MonitorEvent {
-    const event: MonitorEvent = { seq: ++this.last, ...input };
+    return this.publish({ seq: this.last + 1, ...input });
+  }
+
+  /**
+   * Delivers an event numbered elsewhere (the store's seq, when events are persisted). Seqs must
+   * grow; the bus then numbers later `emit`s after it.
+   */
+  publish(event: MonitorEvent): MonitorEvent {
+    this.last = Math.max(this.last, event.seq);
     this.events.push(event);
     if (this.events.length > this.capacity) this.events.splice(0, this.events.length - this.capacity);
     // A failing listener must not stop the loop or the other listeners.

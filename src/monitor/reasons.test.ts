@@ -20,6 +20,21 @@ describe('rebuildReasons', () => {
     expect(decide(undefined, base)).toMatchObject({ rebuild: true, reasons: [{ kind: 'initial' }] });
   });
 
+  it('re-assesses when a referenced app or environment has a new revision, not when a summary names none', () => {
+    const was = { ...base, documents: { app: 'billing@1', environment: 'prod@3' } };
+    expect(decide(was, next({ documents: { app: 'billing@2', environment: 'prod@3' } }))).toEqual({
+      rebuild: true, notices: [], reasons: [{ kind: 'app-changed', from: 'billing@1', to: 'billing@2', message: 'the app profile changed from billing@1 to billing@2' }],
+    });
+    expect(decide(was, next({ documents: { app: 'billing@1', environment: 'prod@4' } })).reasons.map((r) => r.kind)).toEqual(['environment-changed']);
+    expect(decide(was, next({ documents: { app: 'billing@1', environment: 'prod@3' } })).rebuild).toBe(false);
+    expect(decide(base, next({ documents: { app: 'billing@2' } })).rebuild).toBe(false);
+  });
+
+  it('keeps the document references in a summary only when there are some', () => {
+    expect(summarize({ ...base, vulnerabilities: [], documents: { app: 'billing@2' } }).documents).toEqual({ app: 'billing@2' });
+    expect('documents' in summarize({ ...base, vulnerabilities: [], documents: {} })).toBe(false);
+  });
+
   it('changes nothing when nothing changed', () => {
     expect(decide(base, base)).toEqual({ rebuild: false, reasons: [], notices: [] });
   });

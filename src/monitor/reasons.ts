@@ -10,7 +10,7 @@
  */
 import { URGENT_OUTCOMES, type DeploymentSummary, type SummaryVulnerability } from './summary.js';
 
-export type RebuildReasonKind = 'initial' | 'kev' | 'ssvc' | 'tier' | 'policy' | 'fixed-version';
+export type RebuildReasonKind = 'initial' | 'kev' | 'ssvc' | 'tier' | 'policy' | 'fixed-version' | 'app-changed' | 'environment-changed';
 
 export interface RebuildReason {
   readonly kind: RebuildReasonKind;
@@ -49,6 +49,13 @@ export function rebuildReasons(previous: DeploymentSummary | undefined, current:
   const notices: RebuildReason[] = [];
   if (previous.tier !== current.tier) reasons.push({ kind: 'tier', from: previous.tier, to: current.tier, message: `the risk tier changed from ${previous.tier} to ${current.tier}` });
   if (previous.policyDigest !== current.policyDigest) reasons.push({ kind: 'policy', from: previous.policyDigest, to: current.policyDigest, message: 'a policy constraint changed' });
+  // A referenced document's new revision: the image was built from the old one. Compared only
+  // when both summaries name one (a summary from before references were kept names none).
+  for (const [kind, what] of [['app-changed', 'app'], ['environment-changed', 'environment']] as const) {
+    const from = previous.documents?.[what];
+    const to = current.documents?.[what];
+    if (from !== undefined && to !== undefined && from !== to) reasons.push({ kind, from, to, message: `the ${what === 'app' ? 'app profile' : 'environment'} changed from ${from} to ${to}` });
+  }
 
   // The image is what runs: its packages come from the previous summary (what was built).
   const shipped = new Map(previous.packages.map((p) => [p.name, p.version]));

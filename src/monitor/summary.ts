@@ -26,6 +26,13 @@ export interface DeploymentSummary {
   /** The image's packages at the versions it ships. */
   readonly packages: readonly SummaryPackage[];
   readonly vulnerabilities: readonly SummaryVulnerability[];
+  /** The stored documents the deployment was assessed from (`name@revision`), when it references them. */
+  readonly documents?: SummaryDocuments;
+}
+
+export interface SummaryDocuments {
+  readonly app?: string;
+  readonly environment?: string;
 }
 
 export interface SummaryPackage {
@@ -54,8 +61,10 @@ export function summarize(input: {
   planDigest: string;
   packages: readonly SummaryPackage[];
   vulnerabilities: readonly AssessedVulnerability[];
+  documents?: SummaryDocuments;
 }): DeploymentSummary {
   return {
+    ...(input.documents !== undefined && (input.documents.app !== undefined || input.documents.environment !== undefined) ? { documents: input.documents } : {}),
     tier: input.tier,
     policyDigest: input.policyDigest,
     planDigest: input.planDigest,

@@ -2,7 +2,7 @@
  * "Killing the server mid-load loses no committed change" (issue 8): a real `tessera serve`
  * process on a SQLite data directory takes concurrent writes, is killed with SIGKILL while they
  * are in flight, and a second process on the same directory must hold every write the first one
- * acknowledged (201), with the audit chain intact.
+ * acknowledged (201), with the audit chain intact and an audit record for every committed fragment.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -89,6 +89,25 @@ describe('a server killed mid-load', () => {
     const verify = await fetch(`${second.url}/v1/audit/verify`, { headers: again });
     expect(verify.status).toBe(200);
     expect(((await verify.json()) as { ok: boolean }).ok).toBe(true);
+
+    // Every committed fragment, acknowledged or not (the kill can land between commit and reply),
+    // has its audit record, and no record names a fragment that is not there (issue 8: a change and
+    // its record commit together).
+    const stored: string[] = [];
+    for (let i = 0; i < next; i++) {
+      const r = await fetch(`${second.url}/v1/fragments/crash-${i}`, { headers: again });
+      if (r.status === 200) stored.push(`trn:tessera:fragment/crash-${i}@1`);
+      else expect(r.status, `crash-${i}`).toBe(404);
+    }
+    const audited: string[] = [];
+    for (let after = 0; ; ) {
+      const page = (await (await fetch(`${second.url}/v1/audit?after=${after}&limit=1000`, { headers: again })).json()) as { items: { seq: number; action: string; outcome: string; resource: string }[] };
+      if (page.items.length === 0) break;
+      for (const r of page.items) if (r.action === 'tessera:CreateFragment' && r.outcome === 'changed') audited.push(r.resource);
+      after = page.items.at(-1)?.seq ?? after;
+    }
+    expect(stored.length).toBeGreaterThanOrEqual(acknowledged.length);
+    expect(audited.sort()).toEqual(stored.sort());
     second.child.kill('SIGTERM');
     await second.exited;
   }, 120_000);

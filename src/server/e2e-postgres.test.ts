@@ -1,9 +1,12 @@
 /** The API end to end over HTTP on a real port, on the PostgreSQL control plane (own schema). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgTestUrl, withTestSchema } from '../../test/support/postgres.js';
+import { EventBus } from '../monitor/index.js';
 import { openPostgresControlPlane } from '../store/index.js';
 import { accessSuite } from './testing/access-suite.js';
 import { artifactSuite } from './testing/artifact-suite.js';
+import { deploymentSuite } from './testing/deployment-suite.js';
+import { eventSuite } from './testing/event-suite.js';
 import { startHarness, type Harness } from './testing/harness.js';
 import { inputSuite } from './testing/input-suite.js';
 import { BOB, policyClient, policySuite } from './testing/policy-suite.js';
@@ -26,6 +29,7 @@ describe.skipIf(url === undefined)('HTTP API on PostgreSQL', () => {
   describe('input', () => inputSuite(() => h));
   describe('synthesized policies', () => policySuite(() => h));
   describe('app profiles, environments and the loop\'s artifacts', () => artifactSuite(() => h));
+  describe('deployments referencing stored documents', () => deploymentSuite(() => h));
 });
 
 describe.skipIf(url === undefined)('two nodes on one PostgreSQL schema', () => {
@@ -57,4 +61,21 @@ describe.skipIf(url === undefined)('two nodes on one PostgreSQL schema', () => {
       await a.close();
     }
   });
+});
+
+describe.skipIf(url === undefined)('adaptation-loop events on two nodes sharing one PostgreSQL schema', () => {
+  const schema = withTestSchema(url ?? '', 'tessera_events');
+  const open = () => openPostgresControlPlane(schema.url, { schema: schema.schema });
+  const busA = new EventBus();
+  let a: Harness;
+  let b: Harness;
+  beforeAll(async () => {
+    a = await startHarness(open, { events: busA });
+    b = await startHarness(open);
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+  eventSuite(() => a, () => b, () => busA);
 });

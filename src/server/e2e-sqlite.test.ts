@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContextEnricher } from '../context/index.js';
+import { EventBus } from '../monitor/index.js';
 import { openSqliteControlPlane } from '../store/index.js';
 import { accessSuite } from './testing/access-suite.js';
 import { artifactSuite } from './testing/artifact-suite.js';
+import { deploymentSuite } from './testing/deployment-suite.js';
+import { eventSuite } from './testing/event-suite.js';
 import { startHarness, type Harness } from './testing/harness.js';
 import { inputSuite } from './testing/input-suite.js';
 import { policySuite } from './testing/policy-suite.js';
@@ -30,6 +33,7 @@ describe('HTTP API on SQLite', () => {
   describe('input', () => inputSuite(() => h));
   describe('synthesized policies', () => policySuite(() => h));
   describe('app profiles, environments and the loop\'s artifacts', () => artifactSuite(() => h));
+  describe('deployments referencing stored documents', () => deploymentSuite(() => h));
 });
 
 describe('rate limit', () => {
@@ -85,4 +89,16 @@ describe('server-side context', () => {
       await h.close();
     }
   });
+});
+
+describe('adaptation-loop events on SQLite', () => {
+  const bus = new EventBus();
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(() => openSqliteControlPlane(':memory:'), { events: bus });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  eventSuite(() => h, () => h, () => bus);
 });

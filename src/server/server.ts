@@ -60,7 +60,7 @@ export interface ServerDeps {
    * decided, with `aws:CurrentTime` from the clock when the caller sent none.
    */
   contextEnricher?: ContextEnricher;
-  /** The adaptation loop's events, served at GET /v1/events (default: an empty bus). */
+  /** Where this node's adaptation loop announces stored events, for long polls at GET /v1/events (default: an empty bus). */
   events?: EventBus;
   /** Fastify's logger option (default off; `tessera serve` turns it on). */
   logger?: FastifyServerOptions['logger'];
@@ -94,7 +94,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   const coercing = new Ajv(COERCING);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 
-  const audit = new AuditTrail(deps.store.audit, now);
+  const audit = new AuditTrail(deps.store, now);
   const ctx: ServerContext = {
     store: deps.store,
     access: new AccessControl(audit),
@@ -159,7 +159,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   policyRoutes(app, ctx);
   adminRoutes(app, ctx);
   artifactRoutes(app, ctx);
-  eventRoutes(app, deps.events ?? new EventBus());
+  eventRoutes(app, ctx, deps.events ?? new EventBus());
   if (deps.uiDir !== false) uiRoutes(app, deps.uiDir);
   app.get('/openapi.json', { config: { public: true }, schema: { summary: 'this OpenAPI document' } }, async () => openApiDocument(routes, { title: 'Tessera control plane', version: API_VERSION }));
   return app;

@@ -3,7 +3,9 @@
  * downloads nothing) against the real server on a temporary SQLite store, with the UI built from
  * web/ for this run. Signs in with a token, searches, opens a fragment, approves it as someone other
  * than its author, and checks through the API that the approval happened; a stale ETag shows its
- * 412 problem; the audit, deployments and decide screens show what the API says.
+ * 412 problem; the audit, deployments and decide screens show what the API says; a synthesized
+ * policy goes from submitted to approved to active on its review screen, and a self-approval shows
+ * its 403.
  * Without chromium it skips with a reason (and fails under CI=true, like the other tool tests).
  */
 import { spawnSync } from 'node:child_process';
@@ -150,5 +152,45 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in chromium', () => {
     const page = await signedIn('tk_0123456789abcdef.wrong', false);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('401 Unauthorized');
     await page.close();
+  });
+
+  it('walks a synthesized policy from submitted to approved to active, refusing a self-approval with its 403', async () => {
+    // An approved fragment and a boundary; the admin synthesizes a policy and submits it.
+    expect((await h.call('POST', '/v1/fragments', { as: 'alice', body: fragmentBody('ui-s3', 'payments') })).status).toBe(201);
+    expect((await h.call('POST', '/v1/fragments/ui-s3/versions/1/transitions', { as: 'alice', body: { action: 'submit' }, headers: { 'if-match': '"ui-s3@1:draft"' } })).status).toBe(200);
+    expect((await h.call('POST', '/v1/fragments/ui-s3/versions/1/transitions', { as: 'carol', body: { action: 'approve' }, headers: { 'if-match': '"ui-s3@1:in-review"' } })).status).toBe(200);
+    expect((await h.call('PUT', '/v1/boundaries/ui-boundary', { body: { document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }] } } })).status).toBe(200);
+    const created = await h.call('POST', '/v1/policies', { body: { id: 'ui-pay', team: 'payments', fragments: [{ ref: 'ui-s3@1', params: { bucket: 'acme-reports' } }], boundary: { id: 'ui-boundary' } } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await h.call('POST', '/v1/policies/ui-pay/versions/1/transitions', { body: { action: 'submit' }, headers: { 'if-match': '"ui-pay@1:draft"' } })).status).toBe(200);
+
+    // The admin wrote and submitted it: approving it is refused, and the page says why.
+    const own = await signedIn(h.tokens.admin);
+    await own.getByRole('link', { name: 'Policies' }).click();
+    await own.getByRole('link', { name: 'ui-pay' }).click();
+    await own.waitForURL(/\/policies\/ui-pay\/versions\/1$/);
+    await own.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => own.getByRole('alert').textContent()).toContain('403 Forbidden');
+    expect(await own.getByRole('alert').textContent()).toContain('separation of duties');
+    expect((await h.call('GET', '/v1/policies/ui-pay/versions/1')).body.status).toBe('submitted');
+    await own.close();
+
+    // The approver reviews: no active version to compare with, the verdict, the grant, effective permissions.
+    const page = await signedIn(h.tokens.carol);
+    await page.goto(`${h.url}/policies/ui-pay/versions/1`);
+    await expect.poll(() => page.getByTestId('verdict').textContent()).toContain('nothing: no version is active');
+    expect(await page.getByTestId('verdict').textContent()).toContain('contained');
+    expect(await page.getByTestId('diff').textContent()).toMatch(/^\+ .*arn:aws:s3:::acme-reports\/\*/);
+    expect(await page.getByTestId('effective').textContent()).toContain('s3');
+    await page.getByLabel('Comment').fill('one bucket, read-only');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain('approved');
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain('active');
+    expect(await page.getByTestId('policy-versions').textContent()).toContain('version 1 active risk 0 by user/admin');
+    await page.close();
+
+    const after = await h.call('GET', '/v1/policies/ui-pay/versions/1');
+    expect(after.body).toMatchObject({ status: 'active', history: [{ to: 'submitted', by: 'user/admin' }, { to: 'approved', by: 'user/carol', comment: 'one bucket, read-only' }, { to: 'active', by: 'user/carol' }] });
   });
 });

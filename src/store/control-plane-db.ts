@@ -9,13 +9,26 @@ import type { TesseraDatabase } from './schema.js';
 
 export type Trx = Transaction<TesseraDatabase>;
 
+/**
+ * Runs `body` in a transaction of `executor`: in the caller's transaction when `executor` already is
+ * one (Kysely has no nested transactions), else in a new one. This is what lets a store method join
+ * a unit of work (ControlPlaneStore.transaction) and still be one transaction on its own.
+ */
+export function inTransaction<T>(executor: Kysely<TesseraDatabase>, body: (trx: Trx) => Promise<T>): Promise<T> {
+  return executor.isTransaction ? body(executor as Trx) : executor.transaction().execute(body);
+}
+
 export class ControlPlaneDb {
   #closed = false;
 
-  constructor(readonly db: Kysely<TesseraDatabase>) {}
+  /** `parent` is the store a transaction-bound view (`bind`) shares its closed flag with. */
+  constructor(
+    readonly db: Kysely<TesseraDatabase>,
+    private readonly parent?: ControlPlaneDb,
+  ) {}
 
   get closed(): boolean {
-    return this.#closed;
+    return this.parent?.closed ?? this.#closed;
   }
 
   /** Marks the stores closed; true the first time (the caller then destroys the database). */
@@ -25,11 +38,16 @@ export class ControlPlaneDb {
     return true;
   }
 
+  /** The same stores' view of one open transaction: every `tx` runs inside `trx`. */
+  bind(trx: Trx): ControlPlaneDb {
+    return new ControlPlaneDb(trx, this);
+  }
+
   /** Runs `body` in one transaction; anything but a ControlPlaneStoreError becomes a ControlPlaneStoreFailureError. */
   async tx<T>(operation: string, body: (trx: Trx) => Promise<T>): Promise<T> {
-    if (this.#closed) throw new ControlPlaneClosedError();
+    if (this.closed) throw new ControlPlaneClosedError();
     try {
-      return await this.db.transaction().execute(body);
+      return await inTransaction(this.db, body);
     } catch (e) {
       if (e instanceof ControlPlaneStoreError) throw e;
       throw new ControlPlaneStoreFailureError(`control-plane store ${operation} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

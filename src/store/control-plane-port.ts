@@ -52,6 +52,11 @@ export interface AuditLogStore {
    * appenders from any number of processes or nodes form one chain.
    */
   append(event: AuditEventInput): Promise<AuditRecord>;
+  /**
+   * Appends several records, chained in the given order, in one transaction: all or none
+   * (InvalidStoreArgumentError for a bad outcome or more than MAX_APPEND_BATCH records).
+   */
+  appendMany(events: readonly AuditEventInput[]): Promise<AuditRecord[]>;
   /** Records with seq > afterSeq, oldest first, at most `limit`. */
   read(afterSeq: number, limit: number): Promise<AuditRecord[]>;
   /** The last record, or undefined for an empty log. */
@@ -70,6 +75,24 @@ export interface DeploymentRecord {
   planDigest: string | null;
   riskTier: string | null;
   updatedAt: string;
+  /**
+   * Which stored documents (store.artifacts) `app` and `environment` were taken from, when the
+   * deployment was registered by reference; absent for inline documents.
+   */
+  documents?: DeploymentDocuments;
+}
+
+/** A named document revision a deployment uses. */
+export interface DocumentReference {
+  name: string;
+  revision: number;
+  /** Registered without a revision: the loop moves the deployment to each new revision. */
+  follow: boolean;
+}
+
+export interface DeploymentDocuments {
+  app?: DocumentReference;
+  environment?: DocumentReference;
 }
 
 /** One rebuild: which image replaced which, and why. */
@@ -104,8 +127,47 @@ export interface DeploymentStore {
   putBuildSummary(deploymentId: string, summary: unknown): Promise<void>;
 }
 
+/** An adaptation-loop event as the store keeps it (the shape of monitor's MonitorEvent). */
+export interface StoredEventInput {
+  /** e.g. `deployment.rebuilt`. */
+  type: string;
+  at: string;
+  deploymentId: string;
+  /** Any JSON value. */
+  detail: unknown;
+}
+
+export interface StoredEvent extends StoredEventInput {
+  /** 1, 2, 3, ... in commit order across every node appending to the database. */
+  seq: number;
+}
+
+/** The adaptation loop's events, shared by every node (GET /v1/events reads here). */
+export interface EventStore {
+  /** Appends under the head row's lock, so seq order is commit order. */
+  append(event: StoredEventInput): Promise<StoredEvent>;
+  /** Events with seq > afterSeq, oldest first, at most `limit` (InvalidStoreArgumentError for negatives). */
+  list(afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /** The newest seq, 0 before any event. */
+  head(): Promise<number>;
+}
+
+/**
+ * The stores bound to one database transaction (ControlPlaneStore.transaction): what is done
+ * through them commits together or not at all. Append the audit record last, after the change:
+ * its head-row lock is then held only until the commit, and every unit of work takes its locks in
+ * the same order (the change's rows, then the audit head), so two of them cannot deadlock.
+ */
+export type ControlPlaneTx = Omit<ControlPlaneStore, 'close' | 'transaction'>;
+
 /** Everything the control plane keeps, behind one handle that closes them together. */
 export interface ControlPlaneStore {
+  /**
+   * Runs `work` as one unit of work: its changes and audit records commit together when it
+   * resolves, and none of them when it throws (the error is rethrown as it was). Inside `work` use
+   * only `tx`: the outer stores are not part of the transaction (on SQLite they would wait for it).
+   */
+  transaction<T>(work: (tx: ControlPlaneTx) => Promise<T>): Promise<T>;
   fragments: FragmentStore;
   tokens: TokenStore;
   audit: AuditLogStore;
@@ -114,6 +176,8 @@ export interface ControlPlaneStore {
   policies: PolicyStore;
   /** App profiles, environments, risk profiles, plans and images (artifact-port.ts). */
   artifacts: ArtifactStore;
+  /** The adaptation loop's events. */
+  events: EventStore;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -2,16 +2,18 @@
  * The control-plane store: fragments, tokens, the audit log, deployments, policies and artifacts over one Kysely
  * instance, closed together. Dialect-neutral; the two openers below are all that differ.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { FragmentStoreFailureError } from '../fragments/index.js';
 import type { ArtifactStore } from './artifact-port.js';
 import type { FragmentStore } from '../fragments/index.js';
 import { ControlPlaneDb } from './control-plane-db.js';
-import { ControlPlaneStoreFailureError } from './control-plane-errors.js';
-import type { AuditLogStore, ControlPlaneStore, DeploymentStore, TokenStore } from './control-plane-port.js';
+import { ControlPlaneClosedError, ControlPlaneStoreError, ControlPlaneStoreFailureError } from './control-plane-errors.js';
+import type { AuditLogStore, ControlPlaneStore, ControlPlaneTx, DeploymentStore, EventStore, TokenStore } from './control-plane-port.js';
 import { KyselyArtifactStore } from './kysely-artifact-store.js';
 import { KyselyAuditLog } from './kysely-audit-log.js';
+import type { AuditLogOptions } from './kysely-audit-log.js';
 import { KyselyDeploymentStore } from './kysely-deployment-store.js';
+import { KyselyEventStore } from './kysely-event-store.js';
 import { KyselyFragmentStore } from './kysely-fragment-store.js';
 import { KyselyPolicyStore } from './kysely-policy-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
@@ -22,6 +24,11 @@ import type { PostgresStoreOptions } from './postgres.js';
 import type { TesseraDatabase } from './schema.js';
 import { openSqliteDatabase } from './sqlite-fragment-store.js';
 
+export interface ControlPlaneOptions {
+  /** Test-only fault injection into the audit log (see AuditLogOptions). */
+  audit?: AuditLogOptions;
+}
+
 export class KyselyControlPlane implements ControlPlaneStore {
   readonly fragments: FragmentStore;
   readonly tokens: TokenStore;
@@ -29,17 +36,57 @@ export class KyselyControlPlane implements ControlPlaneStore {
   readonly deployments: DeploymentStore;
   readonly policies: PolicyStore;
   readonly artifacts: ArtifactStore;
+  readonly events: EventStore;
   readonly #cp: ControlPlaneDb;
+  readonly #options: ControlPlaneOptions;
 
   /** Takes ownership of `db` (close destroys it); the schema must be migrated. */
-  constructor(db: Kysely<TesseraDatabase>) {
+  constructor(db: Kysely<TesseraDatabase>, options: ControlPlaneOptions = {}) {
     this.#cp = new ControlPlaneDb(db);
+    this.#options = options;
     this.fragments = new KyselyFragmentStore(db, { shared: true });
     this.tokens = new KyselyTokenStore(this.#cp);
-    this.audit = new KyselyAuditLog(this.#cp);
+    this.audit = new KyselyAuditLog(this.#cp, options.audit);
     this.deployments = new KyselyDeploymentStore(this.#cp);
     this.policies = new KyselyPolicyStore(this.#cp);
     this.artifacts = new KyselyArtifactStore(this.#cp);
+    this.events = new KyselyEventStore(this.#cp);
+  }
+
+  /**
+   * One Kysely transaction with every store bound to it (their methods join it instead of opening
+   * their own). Errors thrown by `work` are the stores' typed errors and are rethrown unchanged;
+   * a failure to begin or commit becomes a ControlPlaneStoreFailureError.
+   */
+  async transaction<T>(work: (tx: ControlPlaneTx) => Promise<T>): Promise<T> {
+    if (this.#cp.closed) throw new ControlPlaneClosedError();
+    let thrown: { error: unknown } | undefined;
+    try {
+      return await this.#cp.db.transaction().execute(async (trx) => {
+        try {
+          return await work(this.#bound(trx));
+        } catch (error) {
+          thrown = { error };
+          throw error;
+        }
+      });
+    } catch (e) {
+      if ((thrown !== undefined && thrown.error === e) || e instanceof ControlPlaneStoreError) throw e;
+      throw new ControlPlaneStoreFailureError(`control-plane unit of work failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+
+  #bound(trx: Transaction<TesseraDatabase>): ControlPlaneTx {
+    const cp = this.#cp.bind(trx);
+    return {
+      fragments: new KyselyFragmentStore(trx, { shared: true }),
+      tokens: new KyselyTokenStore(cp),
+      audit: new KyselyAuditLog(cp, this.#options.audit),
+      deployments: new KyselyDeploymentStore(cp),
+      policies: new KyselyPolicyStore(cp),
+      artifacts: new KyselyArtifactStore(cp),
+      events: new KyselyEventStore(cp),
+    };
   }
 
   async close(): Promise<void> {
@@ -50,7 +97,7 @@ export class KyselyControlPlane implements ControlPlaneStore {
 }
 
 /** Opens (creating and migrating as needed) the control plane in a SQLite file or ':memory:'. */
-export async function openSqliteControlPlane(fileOrMemory: string): Promise<ControlPlaneStore> {
+export async function openSqliteControlPlane(fileOrMemory: string, storeOptions: ControlPlaneOptions = {}): Promise<ControlPlaneStore> {
   return opened(async () => {
     const db = openSqliteDatabase(fileOrMemory);
     try {
@@ -60,22 +107,22 @@ export async function openSqliteControlPlane(fileOrMemory: string): Promise<Cont
       throw e;
     }
     return db;
-  });
+  }, storeOptions);
 }
 
 /** Opens (creating the schema and migrating as needed) the control plane in `options.schema` of the database at `url`. */
-export async function openPostgresControlPlane(url: string, options: PostgresStoreOptions): Promise<ControlPlaneStore> {
+export async function openPostgresControlPlane(url: string, options: PostgresStoreOptions, storeOptions: ControlPlaneOptions = {}): Promise<ControlPlaneStore> {
   return opened(async () => {
     const db = await openPostgresDatabase(url, options);
     await migratePostgres(db, options.schema);
     return db;
-  });
+  }, storeOptions);
 }
 
 /** Failures to open are the control plane's: a fragment-store failure from the shared openers is re-typed. */
-async function opened(open: () => Promise<Kysely<TesseraDatabase>>): Promise<ControlPlaneStore> {
+async function opened(open: () => Promise<Kysely<TesseraDatabase>>, storeOptions: ControlPlaneOptions): Promise<ControlPlaneStore> {
   try {
-    return new KyselyControlPlane(await open());
+    return new KyselyControlPlane(await open(), storeOptions);
   } catch (e) {
     if (e instanceof FragmentStoreFailureError) throw new ControlPlaneStoreFailureError(e.message, { cause: e.cause ?? e });
     throw e;

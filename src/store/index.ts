@@ -7,6 +7,7 @@ export type { MigratorOptions } from './migrator.js';
 export { migratePostgres, openPostgresDatabase, openPostgresFragmentStore } from './postgres.js';
 export type { PostgresStoreOptions } from './postgres.js';
 export { KyselyControlPlane, openPostgresControlPlane, openSqliteControlPlane } from './control-plane.js';
+export type { ControlPlaneOptions } from './control-plane.js';
 export {
   ArtifactMismatchError,
   BoundaryNotFoundError,
@@ -37,10 +38,16 @@ export type {
   AuditLogStore,
   AuditRecord,
   ControlPlaneStore,
+  ControlPlaneTx,
+  DeploymentDocuments,
   DeploymentRecord,
   DeploymentStore,
+  DocumentReference,
+  EventStore,
   ImageLineageRecord,
   Role,
+  StoredEvent,
+  StoredEventInput,
   TokenStore,
 } from './control-plane-port.js';
 export { POLICY_ACTIONS, POLICY_STATUSES, POLICY_TRANSITIONS } from './policy-port.js';

@@ -3,6 +3,9 @@
  * `audit_head` first, which takes SQLite's writer lock or that row's lock on PostgreSQL (READ
  * COMMITTED: a second appender waits on the row, then reads the head the first one committed), so
  * appenders from any number of processes or nodes queue there and each chains to the one before.
+ * Inside a unit of work (ControlPlaneStore.transaction) the append joins the change's transaction,
+ * so that lock is held from the append to the change's commit: appending last keeps it short and
+ * keeps the lock order the same everywhere (change rows, then the audit head).
  */
 import type { Selectable } from 'kysely';
 import { AUDIT_OUTCOMES, GENESIS_HASH, chainRecord } from '../audit/index.js';
@@ -13,12 +16,34 @@ import { fromJsonText, toJsonText, toSeq } from './control-plane-db.js';
 import type { ControlPlaneDb, Trx } from './control-plane-db.js';
 import type { AuditLogTable } from './schema.js';
 
-export class KyselyAuditLog implements AuditLogStore {
-  constructor(private readonly cp: ControlPlaneDb) {}
+export interface AuditLogOptions {
+  /**
+   * Test-only fault injection: called inside the append's transaction before anything is written;
+   * a throw fails the append (and the unit of work it belongs to). Production code passes nothing.
+   */
+  beforeAppend?: (event: AuditEventInput) => void;
+}
 
-  append(event: AuditEventInput): Promise<AuditRecord> {
-    if (!AUDIT_OUTCOMES.includes(event.outcome)) return Promise.reject(new InvalidStoreArgumentError(`\`${String(event.outcome)}\` is not an audit outcome (${AUDIT_OUTCOMES.join(', ')})`));
+/** Records per appendMany: 9 bound values a row stays far below SQLite's limit of bound variables. */
+export const MAX_APPEND_BATCH = 500;
+
+export class KyselyAuditLog implements AuditLogStore {
+  constructor(
+    private readonly cp: ControlPlaneDb,
+    private readonly options: AuditLogOptions = {},
+  ) {}
+
+  async append(event: AuditEventInput): Promise<AuditRecord> {
+    return (await this.appendMany([event]))[0] as AuditRecord;
+  }
+
+  appendMany(events: readonly AuditEventInput[]): Promise<AuditRecord[]> {
+    const bad = events.find((e) => !AUDIT_OUTCOMES.includes(e.outcome));
+    if (bad !== undefined) return Promise.reject(new InvalidStoreArgumentError(`\`${String(bad.outcome)}\` is not an audit outcome (${AUDIT_OUTCOMES.join(', ')})`));
+    if (events.length > MAX_APPEND_BATCH) return Promise.reject(new InvalidStoreArgumentError(`at most ${MAX_APPEND_BATCH} audit records in one append, not ${events.length}`));
+    if (events.length === 0) return Promise.resolve([]);
     return this.cp.tx('audit append', async (trx) => {
+      for (const event of events) this.options.beforeAppend?.(event);
       // Write first (a no-op upsert of the head row): the lock, before the head is read.
       await trx
         .insertInto('audit_head')
@@ -26,10 +51,18 @@ export class KyselyAuditLog implements AuditLogStore {
         .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ seq: eb.ref('audit_head.seq') })))
         .execute();
       const last = await lastRow(trx);
-      const record = chainRecord(last?.hash ?? GENESIS_HASH, event, last === undefined ? 1 : toSeq(last.seq, 'audit seq') + 1);
+      const records: AuditRecord[] = [];
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      let seq = last === undefined ? 0 : toSeq(last.seq, 'audit seq');
+      for (const event of events) {
+        const record = chainRecord(prevHash, event, ++seq);
+        records.push(record);
+        prevHash = record.hash;
+      }
+      // One statement for the batch: with group commit (AuditTrail) most transactions carry several records.
       await trx
         .insertInto('audit_log')
-        .values({
+        .values(records.map((record) => ({
           seq: record.seq,
           prev_hash: record.prevHash,
           hash: record.hash,
@@ -39,10 +72,10 @@ export class KyselyAuditLog implements AuditLogStore {
           resource: record.resource,
           outcome: record.outcome,
           detail: toJsonText(record.detail),
-        })
+        })))
         .execute();
-      await trx.updateTable('audit_head').set({ seq: record.seq }).where('id', '=', 1).execute();
-      return record;
+      await trx.updateTable('audit_head').set({ seq }).where('id', '=', 1).execute();
+      return records;
     });
   }
 

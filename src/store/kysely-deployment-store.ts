@@ -6,7 +6,7 @@
  */
 import type { Selectable } from 'kysely';
 import { DeploymentNotFoundError, InvalidStoreArgumentError, StaleImageError } from './control-plane-errors.js';
-import type { DeploymentRecord, DeploymentStore, ImageLineageRecord } from './control-plane-port.js';
+import type { DeploymentDocuments, DeploymentRecord, DeploymentStore, ImageLineageRecord } from './control-plane-port.js';
 import { fromJsonText, toJsonText } from './control-plane-db.js';
 import type { ControlPlaneDb } from './control-plane-db.js';
 import type { DeploymentsTable, ImageLineageTable } from './schema.js';
@@ -27,12 +27,14 @@ export class KyselyDeploymentStore implements DeploymentStore {
           plan_digest: record.planDigest,
           risk_tier: record.riskTier,
           updated_at: record.updatedAt,
+          documents: record.documents === undefined ? null : toJsonText(record.documents),
         })
         .onConflict((oc) =>
           oc.column('id').doUpdateSet((eb) => ({
             app: eb.ref('excluded.app'),
             environment: eb.ref('excluded.environment'),
             updated_at: eb.ref('excluded.updated_at'),
+            documents: eb.ref('excluded.documents'),
           })),
         )
         .execute();
@@ -121,6 +123,7 @@ function toDeployment(row: Selectable<DeploymentsTable>): DeploymentRecord {
     planDigest: row.plan_digest,
     riskTier: row.risk_tier,
     updatedAt: row.updated_at,
+    ...(row.documents === null ? {} : { documents: fromJsonText(row.documents, `document references of deployment \`${row.id}\``) as DeploymentDocuments }),
   };
 }
 

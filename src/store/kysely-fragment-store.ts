@@ -21,6 +21,7 @@ import {
   planTransition,
 } from '../fragments/index.js';
 import type { Actor, FragmentContent, FragmentQuery, FragmentRef, FragmentSearchResult, FragmentStatus, FragmentStore, FragmentVersion, LifecycleAction } from '../fragments/index.js';
+import { inTransaction } from './control-plane-db.js';
 import { checkStatus, insertVersion, loadAllVersions, loadVersions } from './fragment-rows.js';
 import { searchVersions } from './fragment-search-sql.js';
 import type { TesseraDatabase } from './schema.js';
@@ -32,7 +33,8 @@ export class KyselyFragmentStore implements FragmentStore {
 
   /**
    * Takes ownership of `db` (close destroys it) unless `shared`, when its owner (the control-plane
-   * store) destroys it; the schema must be migrated.
+   * store) destroys it; the schema must be migrated. `db` may be a Transaction (a unit of work's
+   * view, shared): every method then runs inside it.
    */
   constructor(private readonly db: Kysely<TesseraDatabase>, private readonly options: { shared?: boolean } = {}) {}
 
@@ -140,7 +142,7 @@ export class KyselyFragmentStore implements FragmentStore {
   async #tx<T>(operation: string, body: (trx: Trx) => Promise<T>): Promise<T> {
     if (this.#closed) throw new StoreClosedError();
     try {
-      return await this.db.transaction().execute(body);
+      return await inTransaction(this.db, body);
     } catch (e) {
       if (e instanceof FragmentStoreError) throw e;
       throw new FragmentStoreFailureError(`fragment store ${operation} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

@@ -4,6 +4,7 @@ import { pgTestUrl, withTestSchema } from '../../test/support/postgres.js';
 import { ControlPlaneStoreFailureError, openPostgresControlPlane } from './index.js';
 import { describeArtifactContract } from './testing/artifact-contract.test-support.js';
 import { describeControlPlaneContract } from './testing/control-plane-contract.test-support.js';
+import { describeEventStoreContract } from './testing/event-contract.test-support.js';
 import { describePolicyContract } from './testing/policy-contract.test-support.js';
 
 const url = pgTestUrl();
@@ -32,6 +33,15 @@ describe.skipIf(url === undefined)('PostgreSQL control plane', () => {
   });
 
   describeArtifactContract('PostgreSQL control plane', {
+    open: async () => {
+      const store = await openPostgresControlPlane(pg.url, { schema: pg.schema });
+      await pg.reset();
+      return store;
+    },
+    openTwin: () => openPostgresControlPlane(pg.url, { schema: pg.schema }),
+  });
+
+  describeEventStoreContract('PostgreSQL control plane', {
     open: async () => {
       const store = await openPostgresControlPlane(pg.url, { schema: pg.schema });
       await pg.reset();

@@ -102,6 +102,8 @@ export interface DeploymentsTable {
   updated_at: string;
   /** The adaptation loop's summary of what the running image was built from (canonical JSON), or null. */
   build_summary: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Which stored app/environment revisions the documents came from (canonical JSON, 007-events), or null. */
+  documents: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Rebuilds per deployment, `seq` from 1; `reasons` is canonical JSON (an array). */
@@ -236,6 +238,21 @@ export interface ImagesTable {
   created_at: string;
 }
 
+/** The adaptation loop's events (007-events); `detail` is canonical JSON. */
+export interface MonitorEventsTable {
+  seq: BigintColumn;
+  type: string;
+  at: string;
+  deployment_id: string;
+  detail: string;
+}
+
+/** One row (id 1): the newest event's seq, and the appenders' lock. */
+export interface MonitorEventHeadTable {
+  id: number;
+  seq: BigintColumn;
+}
+
 export interface TesseraDatabase {
   fragments: FragmentsTable;
   fragment_versions: FragmentVersionsTable;
@@ -260,4 +277,6 @@ export interface TesseraDatabase {
   risk_profiles: RiskProfilesTable;
   plans: PlansTable;
   images: ImagesTable;
+  monitor_events: MonitorEventsTable;
+  monitor_event_head: MonitorEventHeadTable;
 }

@@ -11,6 +11,7 @@ import { verifyChain } from '../audit/index.js';
 import { ControlPlaneStoreFailureError, openSqliteControlPlane } from './index.js';
 import { describeArtifactContract } from './testing/artifact-contract.test-support.js';
 import { auditEvent, describeControlPlaneContract } from './testing/control-plane-contract.test-support.js';
+import { describeEventStoreContract } from './testing/event-contract.test-support.js';
 import { describePolicyContract } from './testing/policy-contract.test-support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-control-plane-'));
@@ -36,6 +37,7 @@ describeControlPlaneContract('SQLite control plane in :memory:', { open: () => o
 describePolicyContract('SQLite control plane in a file', { open: () => openSqliteControlPlane(tempFile()) });
 describeArtifactContract('SQLite control plane in a file', { open: () => openSqliteControlPlane(tempFile()) });
 describeArtifactContract('SQLite control plane in :memory:', { open: () => openSqliteControlPlane(':memory:') });
+describeEventStoreContract('SQLite control plane in a file', { open: () => openSqliteControlPlane(tempFile()) });
 
 describe('SQLite control plane', () => {
   it('keeps the chain across reopening and continues it', async () => {

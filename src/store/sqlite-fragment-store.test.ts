@@ -122,7 +122,7 @@ describe('SQLite fragment store', () => {
     expect(objects.filter((o) => o.type === 'table').map((o) => o.name)).toEqual([
       'api_tokens', 'assignment_policies', 'assignments', 'audit_head', 'audit_log', 'boundaries', 'boundary_versions', 'deployments',
       'fragment_actions', 'fragment_status_history', 'fragment_tags', 'fragment_versions', 'fragments', 'image_lineage', 'images',
-      'named_document_revisions', 'named_documents', 'plans',
+      'monitor_event_head', 'monitor_events', 'named_document_revisions', 'named_documents', 'plans',
       'policies', 'policy_revision', 'policy_status_history', 'policy_versions', 'risk_profiles',
     ]);
     expect(objects.filter((o) => o.type === 'index').map((o) => `${o.tbl_name}.${o.name}`)).toEqual([

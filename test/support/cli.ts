@@ -10,7 +10,7 @@ export interface CliResult {
 }
 
 /** `files` are served instead of the disk when given. */
-export async function tessera(args: readonly string[], options: { files?: Record<string, string>; env?: Record<string, string> } = {}): Promise<CliResult> {
+export async function tessera(args: readonly string[], options: { files?: Record<string, string>; env?: Record<string, string>; now?: Date } = {}): Promise<CliResult> {
   let out = '';
   let err = '';
   const io: CliIO = {
@@ -19,7 +19,7 @@ export async function tessera(args: readonly string[], options: { files?: Record
     readFile: async (p) => options.files?.[p] ?? readFile(p, 'utf8'),
     env: { HOME: '/home/test', ...options.env },
     isTTY: false,
-    now: () => new Date('2026-11-23T10:00:00Z'),
+    now: () => options.now ?? new Date('2026-11-23T10:00:00Z'),
   };
   const code = await run(args, io);
   return { code, out, err };

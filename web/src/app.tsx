@@ -9,6 +9,7 @@ import { Decide } from './pages/decide';
 import { Deployments } from './pages/deployments';
 import { FragmentDetail } from './pages/fragment-detail';
 import { FragmentSearch } from './pages/fragment-search';
+import { Policies, PolicyDetail } from './pages/policies';
 import { SignIn } from './pages/sign-in';
 import { Link, useLocation, type Location } from './router';
 import { storedToken, storeToken } from './session';
@@ -17,6 +18,7 @@ import { SessionContext, type Session } from './use-api';
 
 const NAV = [
   { to: '/fragments', label: 'Fragments' },
+  { to: '/policies', label: 'Policies' },
   { to: '/deployments', label: 'Deployments' },
   { to: '/audit', label: 'Audit' },
   { to: '/decide', label: 'Decide' },
@@ -25,10 +27,14 @@ const NAV = [
 function Screen({ location }: { location: Location }) {
   const version = /^\/fragments\/([^/]+)\/versions\/(\d+)$/.exec(location.path);
   if (version !== null) return <FragmentDetail id={decodeURIComponent(version[1] ?? '')} version={Number(version[2])} />;
+  const policy = /^\/policies\/([^/]+)\/versions\/(\d+)$/.exec(location.path);
+  if (policy !== null) return <PolicyDetail id={decodeURIComponent(policy[1] ?? '')} version={Number(policy[2])} />;
   switch (location.path) {
     case '/':
     case '/fragments':
       return <FragmentSearch key={location.query.toString()} query={location.query} />;
+    case '/policies':
+      return <Policies />;
     case '/deployments':
       return <Deployments />;
     case '/audit':

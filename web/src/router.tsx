@@ -1,5 +1,5 @@
 /**
- * A few lines of routing over the History API instead of a router package: the UI has six
+ * A few lines of routing over the History API instead of a router package: the UI has a handful of
  * screens. Paths are real (/fragments/x/versions/2), so a reload or a shared link lands on the
  * same screen; the server answers unknown non-API paths with index.html for that reason.
  */

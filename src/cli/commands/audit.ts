@@ -2,7 +2,9 @@
  * `tessera audit verify|export`: the hash-chained audit log in the data directory's store. Verify
  * re-hashes every record and checks each link (src/audit), and says where the chain first breaks
  * and how: a record edited, records removed, or records reordered. Export writes records as JSON
- * lines, the form `verify --file` checks offline.
+ * lines, the form `verify --file` checks offline. With `--server URL --token T` both read the
+ * server's log through GET /v1/audit page by page and verify the chain here, so the check does not
+ * rest on the server's word (its own /v1/audit/verify would).
  */
 import type { Command } from 'commander';
 import { verifyChain } from '../../audit/index.js';
@@ -12,10 +14,15 @@ import type { AuditLogStore } from '../../store/index.js';
 import { InputError, UsageError } from '../errors.js';
 import { failWith, integerOption, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
-import { withControlPlane } from '../store.js';
+import { ServerClient } from '../remote-client.js';
+import { withControlPlane, type StoreTarget } from '../store.js';
 
-interface Global { dataDir: string }
-const dataDir = (cmd: Command) => (cmd.optsWithGlobals() as Global).dataDir;
+const dataDir = (cmd: Command) => cmd.optsWithGlobals<StoreTarget>().dataDir;
+/** The server of `--server`, or undefined for the data directory's store. */
+const remote = (cmd: Command): ServerClient | undefined => {
+  const target = cmd.optsWithGlobals<StoreTarget>();
+  return target.server === undefined || target.server === '' ? undefined : ServerClient.of(target, 'the audit log');
+};
 
 /** Records read per query: the log is read in pages, never in one statement. */
 const PAGE = 1000;
@@ -30,7 +37,8 @@ Examples:
   $ tessera audit verify
   $ tessera audit verify --json | jq '.problems[0]'
   $ tessera audit export > audit.jsonl
-  $ tessera audit verify --file audit.jsonl`);
+  $ tessera audit verify --file audit.jsonl
+  $ tessera --server https://tessera.example --token "$T" audit verify`);
 
   audit.command('verify').description('re-hash every record and check the chain; exit 1 where it breaks')
     .option('--file <file>', 'verify an export (JSON lines from `tessera audit export`) instead of the store')
@@ -47,7 +55,12 @@ Examples:
   $ tessera audit verify --file audit.jsonl`)
     .action(async (opts: { file?: string; json?: boolean }, cmd: Command) => {
       const json = opts.json === true;
-      const records = opts.file !== undefined ? parseExport(await readText(io, opts.file, 'audit export'), opts.file) : await guarded(io, json, () => withControlPlane(dataDir(cmd), (store) => readAll(store.audit)));
+      const server = opts.file === undefined ? remote(cmd) : undefined;
+      const records = opts.file !== undefined
+        ? parseExport(await readText(io, opts.file, 'audit export'), opts.file)
+        : server !== undefined
+          ? await readAllRemote(server)
+          : await guarded(io, json, () => withControlPlane(dataDir(cmd), (store) => readAll(store.audit)));
       report(io, verifyChain(records), json);
     });
 
@@ -63,6 +76,8 @@ Examples:
   $ tessera audit export > audit.jsonl
   $ tessera audit export --after 1200 --limit 100`)
     .action(async (opts: { after: number; limit?: number }, cmd: Command) => {
+      const server = remote(cmd);
+      if (server !== undefined) return exportRemote(io, server, opts.after, opts.limit ?? Number.POSITIVE_INFINITY);
       await guarded(io, false, () =>
         withControlPlane(dataDir(cmd), async (store) => {
           let after = opts.after;
@@ -85,6 +100,34 @@ async function readAll(log: AuditLogStore): Promise<AuditRecord[]> {
     const page = await log.read(out.at(-1)?.seq ?? 0, PAGE);
     out.push(...page);
     if (page.length < PAGE) return out;
+  }
+}
+
+/** The server's page size limit for GET /v1/audit. */
+const REMOTE_PAGE = 1000;
+
+async function remotePage(server: ServerClient, after: number, limit: number): Promise<AuditRecord[]> {
+  return (await server.get<{ items: AuditRecord[] }>(`/v1/audit?after=${after}&limit=${limit}`)).body.items;
+}
+
+async function readAllRemote(server: ServerClient): Promise<AuditRecord[]> {
+  const out: AuditRecord[] = [];
+  for (;;) {
+    const page = await remotePage(server, out.at(-1)?.seq ?? 0, REMOTE_PAGE);
+    out.push(...page);
+    if (page.length < REMOTE_PAGE) return out;
+  }
+}
+
+/** Writes each page as it arrives: an export of a long log never sits in memory whole. */
+async function exportRemote(io: CliIO, server: ServerClient, after: number, limit: number): Promise<void> {
+  let left = limit;
+  while (left > 0) {
+    const page = await remotePage(server, after, Math.min(REMOTE_PAGE, left));
+    if (page.length === 0) break;
+    io.stdout(page.map((r) => JSON.stringify(ordered(r))).join('\n') + '\n');
+    after = page.at(-1)?.seq ?? after;
+    left -= page.length;
   }
 }
 

@@ -8,7 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ArchiveError, readPackagesIndex, readVerifiedRelease } from '../../archive/index.js';
-import { compareVersions, decodeIndexCache, encodeIndexCache, formatAlternatives, PackageUniverse, type BinaryPackage } from '../../catalog/index.js';
+import { compareVersions, decodeIndexCache, isSecuritySuite, encodeIndexCache, formatAlternatives, PackageUniverse, type BinaryPackage } from '../../catalog/index.js';
 import { UsageError } from '../errors.js';
 import { failWith, integerOption, writeFileAtomically } from '../inputs.js';
 import type { CliIO } from '../io.js';
@@ -26,6 +26,8 @@ export interface CatalogSource {
   readonly packages: number;
   /** The compact cache, relative to `<data-dir>/catalog`. */
   readonly file: string;
+  /** A security suite, as its signed release says (Label `Debian-Security`). */
+  readonly security?: boolean;
 }
 
 export interface LoadedCatalog {
@@ -60,7 +62,7 @@ export async function loadCatalog(dataDir: string): Promise<LoadedCatalog> {
   }));
   return {
     sources,
-    universe: new PackageUniverse(loaded.map(({ source, packages }) => ({ name: source.label, priority: source.priority, packages }))),
+    universe: new PackageUniverse(loaded.map(({ source, packages }) => ({ name: source.label, priority: source.priority, packages, security: source.security === true }))),
     packages: loaded.flatMap(({ source, packages }) => packages.map((p) => ({ ...p, sourceLabel: source.label }))),
   };
 }
@@ -92,13 +94,18 @@ export function registerCatalog(program: Command, io: CliIO): void {
     .option('--path <path>', 'the index\'s path in the release\'s hash list', 'main/binary-amd64/Packages')
     .option('--label <suite/component>', 'the source\'s name in plans and explanations (default: <codename>/<component>)')
     .option('--priority <n>', 'apt-style pin priority: a higher one wins over newer versions elsewhere', integerOption('--priority'), 500)
+    .option('--allow-expired', 'accept a release past its Valid-Until (apt\'s Check-Valid-Until=false), e.g. an archived snapshot')
     .option('--json', 'print the import summary as JSON')
     .addHelpText('after', `
-The release's signature is checked with gpgv against the keyring (as apt does), then the
+The release's signature is checked with gpgv against the keyring (as apt does), and a release past
+its Valid-Until (the security suite carries one) is refused as stale, then the
 index is decompressed, parsed and accepted only when its size and SHA-256 match the signed
 entry for --path. Nothing is kept unless every check passes. Each import is one source; importing
 the same label again replaces it. Resolution sees every source, preferring the higher priority,
-then the newer version (give bookworm-security/main the same 500 as apt does: its builds are newer).
+then the newer version (give bookworm-security/main the same 500 as apt does). A release labelled
+Debian-Security is recorded as a security suite; plans prefer its builds from the policy's
+preferSecurityFromTier (docs/selection.md). scripts/fetch-debian-suite.mjs downloads a suite's
+InRelease and Packages.xz from the host's apt sources.
 
 Examples:
   $ tessera catalog import --index main-binary-amd64-Packages.xz --release InRelease \\
@@ -107,14 +114,14 @@ Examples:
         --label bookworm-security/main
   $ tessera catalog show bash
   $ tessera catalog search firewall`)
-    .action(async (opts: { index: string; release: string; keyring: string; path: string; label?: string; priority: number; json?: boolean }) => {
+    .action(async (opts: { index: string; release: string; keyring: string; path: string; label?: string; priority: number; allowExpired?: boolean; json?: boolean }) => {
       const json = opts.json === true;
       if (!existsSync(opts.keyring)) throw new UsageError(`keyring \`${opts.keyring}\` not found (give --keyring; Debian's is in the debian-archive-keyring package)`);
       const dataDir = program.opts<{ dataDir: string }>().dataDir;
       try {
         const started = performance.now();
         if (!json && io.isTTY) io.stderr(`verifying ${opts.release} ...\n`);
-        const { release, signatures } = await readVerifiedRelease(opts.release, opts.keyring);
+        const { release, signatures } = await readVerifiedRelease(opts.release, opts.keyring, opts.allowExpired === true ? {} : { now: io.now() });
         if (!json && io.isTTY) io.stderr(`reading ${opts.index} ...\n`);
         const read = await readPackagesIndex(opts.index, release, opts.path);
         if (read.problems.length > 0) failWith(io, json, 'the index has malformed stanzas', read.problems, read.problems.slice(0, 20).map((p) => `${opts.index}: line ${p.line}${p.package ? ` (${p.package})` : ''}: ${p.message}`).join('\n'));
@@ -124,11 +131,12 @@ Examples:
         await mkdir(join(dataDir, 'catalog'), { recursive: true });
         // The cache first, then the manifest that points at it: a crash in between leaves the old manifest.
         await writeFileAtomically(join(dataDir, 'catalog', file), encodeIndexCache(read.packages, { codename: release.codename, path: opts.path, sha256: read.sha256 }));
-        const entry: CatalogSource = { label, priority: opts.priority, codename: release.codename, path: opts.path, sha256: read.sha256, packages: read.packages.length, file };
+        const security = isSecuritySuite(release);
+        const entry: CatalogSource = { label, priority: opts.priority, codename: release.codename, path: opts.path, sha256: read.sha256, packages: read.packages.length, file, ...(security ? { security } : {}) };
         const sources = [...(await readManifest(dataDir)).filter((s) => s.label !== label), entry].sort((a, b) => (a.label < b.label ? -1 : 1));
         await writeFileAtomically(manifestFile(dataDir), JSON.stringify(sources, null, 2) + '\n');
-        const summary = { label, priority: opts.priority, codename: release.codename, version: release.version, path: opts.path, packages: read.packages.length, sha256: read.sha256, signedBy: signatures.map((s) => s.signer), sources: sources.map((s) => s.label), seconds: Math.round(performance.now() - started) / 1000 };
-        io.stdout(json ? JSON.stringify(summary, null, 2) + '\n' : `imported ${summary.packages.toLocaleString('en-US')} packages of ${release.codename} ${release.version} (${opts.path}) as ${label}, priority ${opts.priority}, signed by ${signatures.map((s) => s.signer).join('; ')}\n`);
+        const summary = { label, priority: opts.priority, security, codename: release.codename, version: release.version, path: opts.path, packages: read.packages.length, sha256: read.sha256, signedBy: signatures.map((s) => s.signer), sources: sources.map((s) => s.label), seconds: Math.round(performance.now() - started) / 1000 };
+        io.stdout(json ? JSON.stringify(summary, null, 2) + '\n' : `imported ${summary.packages.toLocaleString('en-US')} packages of ${release.codename} ${release.version} (${opts.path}) as ${label}${security ? ' (a security suite)' : ''}, priority ${opts.priority}, signed by ${signatures.map((s) => s.signer).join('; ')}\n`);
       } catch (e) {
         if (e instanceof ArchiveError) failWith(io, json, 'the archive did not verify', [{ code: 'catalog/archive', message: e.message }], `tessera: ${e.message}\nnothing imported`);
         throw e;

@@ -2,7 +2,8 @@
  * The seeded demo `npm start` serves (`tessera serve --demo`): the starter fragment catalog,
  * reviewed and approved by two different people (separation of duties holds in the seed too), the
  * payments team's boundary (examples/policies/team-boundary.json), two
- * registered apps at low and high risk from examples/, and one token per role so every screen and
+ * registered apps at low and high risk from examples/ (stored as named app profiles and
+ * environments, the deployments referencing them), and one token per role so every screen and
  * route can be tried. It seeds only an empty store, so restarting keeps whatever was changed.
  */
 import { readFile, readdir } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadAwsCatalog, servicesOf } from '../../aws-catalog/index.js';
 import { validateFragment, type FragmentContent } from '../../fragments/index.js';
+import { resolveDeploymentDocuments } from '../../app/index.js';
 import { assessRisk, checkApp, checkEnv, checkVulnerabilities } from '../../risk/index.js';
 import { createToken } from '../../server/index.js';
 import type { ControlPlaneStore, Role } from '../../store/index.js';
@@ -63,7 +65,13 @@ export async function seedDemo(store: ControlPlaneStore, now: Date): Promise<Dem
     const environment = checked(checkEnv(parseYaml(await readFile(join(dir, 'env.yaml'), 'utf8'))), join(dir, 'env.yaml'));
     // No feeds are imported in a fresh demo: the known vulnerabilities come from examples/.
     const { profile } = assessRisk({ app, env: environment, vulnerabilities, intel: {} });
-    await store.deployments.putDeployment({ id: app.name, app, environment, imageDigest: null, planDigest: null, riskTier: profile.tier, updatedAt: at });
+    // Stored as named documents and registered by reference (following the latest revision), so
+    // editing the app or environment in the UI or API re-assesses the deployment.
+    await store.artifacts.putDocument('app', app.name, app, { by: AUTHOR, at });
+    await store.artifacts.putDocument('environment', environment.name, environment, { by: AUTHOR, at });
+    const docs = await resolveDeploymentDocuments(store.artifacts, { ref: { name: app.name } }, { ref: { name: environment.name } });
+    if (!docs.ok) throw new Error(`the demo's documents were not stored: ${docs.message}`);
+    await store.deployments.putDeployment({ id: app.name, app: docs.app, environment: docs.environment, imageDigest: null, planDigest: null, riskTier: profile.tier, updatedAt: at, ...(docs.documents !== undefined ? { documents: docs.documents } : {}) });
     deployments.push({ id: app.name, tier: profile.tier, score: profile.score });
   }
 

@@ -15,8 +15,11 @@ import type { CliIO } from '../io.js';
 const SOURCES: readonly FeedSource[] = ['kev', 'epss', 'debian-tracker', 'osv'];
 const NAMES: Record<FeedSource, string> = { kev: 'CISA KEV', epss: 'FIRST EPSS', 'debian-tracker': 'Debian Security Tracker', osv: 'OSV (Debian)' };
 
+/** Where the feed snapshots of a data directory live (the serve loop watches it for imports). */
+export const feedDir = (dataDir: string): string => join(dataDir, 'intel');
+
 export function feedStore(dataDir: string): FileFeedStore {
-  return new FileFeedStore(join(dataDir, 'intel'));
+  return new FileFeedStore(feedDir(dataDir));
 }
 
 function sourceOf(value: string): FeedSource {

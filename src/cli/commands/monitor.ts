@@ -6,10 +6,12 @@
  * `{"policy": {...image policy...}, "webhook": "https://...", "release": "bookworm",
  *   "mirror": "<base URL of a Debian mirror; default: the host's apt sources>", "debs": ["dir"], "aptCache": true, "sourceDateEpoch": 0}`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
+  resolveDeploymentDocuments, storedEventSink,
   buildPlannedImage, CONTROLS_DIR, defaultPackageFactsFile, loadPackageFacts, evaluateDeployments, loadControlCatalog, StoreSummaryStore, loadIntel, planImage, PostgresLeadership, soleLeader,
   startAdaptationLoop, WebhookNotifier, type AdaptDeps, type DeploymentOutcome, type Leadership,
 } from '../../app/index.js';
@@ -21,9 +23,10 @@ import { openPostgresControlPlane, type ControlPlaneStore, type FeedSource } fro
 import { UsageError } from '../errors.js';
 import { failWith, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
-import { withControlPlane } from '../store.js';
+import { ServerClient } from '../remote-client.js';
+import { withControlPlane, type StoreTarget } from '../store.js';
 import { loadCatalog } from './catalog.js';
-import { feedStore, formatIntelDiagnostics } from './intel.js';
+import { feedDir, feedStore, formatIntelDiagnostics } from './intel.js';
 import { parse as parseYaml } from 'yaml';
 
 /** The repository root: the plan's profile sources are relative to it. */
@@ -91,6 +94,7 @@ export function adaptDeps(io: CliIO, dataDir: string, store: ControlPlaneStore, 
     artifacts: store.artifacts,
     audit: store.audit,
     summaries: new StoreSummaryStore(store.deployments),
+    transaction: (work) => store.transaction(work),
     intel: () => loadIntel(feedStore(dataDir)),
     plan: async (app, profile, feeds) => {
       const { universe, sources: indexes } = await (catalog ??= loadCatalog(dataDir));
@@ -110,7 +114,7 @@ export function adaptDeps(io: CliIO, dataDir: string, store: ControlPlaneStore, 
       return r.ok ? r : { ok: false, message: r.diagnostics.map((d) => d.message).join('; ') };
     },
     build: (plan, id) => buildPlannedImage(plan, id, { dataDir, repoDir: REPO, sources, sourceDateEpoch: config.sourceDateEpoch, toolVersion, layerCache: join(dataDir, 'layers') }),
-    events,
+    events: storedEventSink(store.events, events),
     now: () => io.now(),
     release: config.release,
   };
@@ -131,6 +135,12 @@ function subscribeWebhook(io: CliIO, events: EventBus, url: string | undefined):
   const hook = new WebhookNotifier({ url, onError: (e) => io.stderr(`tessera monitor: ${e.message}\n`) });
   events.subscribe((e) => hook.notify(e));
   return hook;
+}
+
+/** The server of the global `--server`/`--token`, or undefined for the embedded store. */
+function serverOf(program: Command): ServerClient | undefined {
+  const target = program.opts<StoreTarget>();
+  return target.server === undefined || target.server === '' ? undefined : ServerClient.of(target, 'the deployments API');
 }
 
 async function withStore<T>(dataDir: string, opts: { databaseUrl?: string; databaseSchema: string }, work: (store: ControlPlaneStore) => Promise<T>): Promise<T> {
@@ -169,27 +179,46 @@ Examples:
 
   monitor.command('register').description('register a deployment (or replace its app and environment; its image and lineage stay)')
     .requiredOption('--id <id>', 'the deployment id')
-    .requiredOption('--app <file>', 'application metadata (YAML or JSON)')
-    .requiredOption('--env <file>', 'deployment environment (YAML or JSON)')
+    .option('--app <file>', 'application metadata (YAML or JSON)')
+    .option('--app-ref <name[@revision]>', 'a stored app profile instead of --app (without @revision: the latest, and each new one)')
+    .option('--env <file>', 'deployment environment (YAML or JSON)')
+    .option('--env-ref <name[@revision]>', 'a stored environment instead of --env (without @revision: the latest, and each new one)')
     .option('--json', 'print the deployment as JSON')
-    .action(async (opts: { id: string; app: string; env: string; json?: boolean }) => {
+    .action(async (opts: { id: string; app?: string; appRef?: string; env?: string; envRef?: string; json?: boolean }) => {
       const json = opts.json === true;
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(opts.id)) throw new UsageError(`--id \`${opts.id}\`: use letters, digits, '.', '_' and '-' (at most 128)`);
-      const app = await readDocument(io, opts.app, 'app');
-      const env = await readDocument(io, opts.env, 'env');
-      const checkedApp = checkApp(app);
-      if (!checkedApp.ok) failWith(io, json, 'the app file has errors', checkedApp.diagnostics, formatIntelDiagnostics(opts.app, checkedApp.diagnostics));
-      const checkedEnv = checkEnv(env);
-      if (!checkedEnv.ok) failWith(io, json, 'the env file has errors', checkedEnv.diagnostics, formatIntelDiagnostics(opts.env, checkedEnv.diagnostics));
+      if (opts.app !== undefined && opts.appRef !== undefined) throw new UsageError('give --app or --app-ref, not both');
+      if (opts.env !== undefined && opts.envRef !== undefined) throw new UsageError('give --env or --env-ref, not both');
+      const app = opts.app !== undefined ? await readDocument(io, opts.app, 'app') : documentRef('--app-ref', opts.appRef, '--app');
+      const env = opts.env !== undefined ? await readDocument(io, opts.env, 'env') : documentRef('--env-ref', opts.envRef, '--env');
+      if (opts.app !== undefined) {
+        const checkedApp = checkApp(app);
+        if (!checkedApp.ok) failWith(io, json, 'the app file has errors', checkedApp.diagnostics, formatIntelDiagnostics(opts.app, checkedApp.diagnostics));
+      }
+      if (opts.env !== undefined) {
+        const checkedEnv = checkEnv(env);
+        if (!checkedEnv.ok) failWith(io, json, 'the env file has errors', checkedEnv.diagnostics, formatIntelDiagnostics(opts.env, checkedEnv.diagnostics));
+      }
+      const server = serverOf(program);
+      if (server !== undefined) {
+        // --server: the deployments API registers it (resolving references, auditing as the token's principal).
+        const r = await server.call<Record<string, unknown> & { imageDigest: string | null }>('PUT', `/v1/deployments/${encodeURIComponent(opts.id)}`, { app, environment: env });
+        const registered = r.status === 201;
+        io.stdout(json ? JSON.stringify({ ...r.body, registered }, null, 2) + '\n' : `${registered ? 'registered' : 'updated'} deployment ${opts.id} on ${server.base}${r.body.imageDigest !== null ? ` (image ${r.body.imageDigest})` : ''}\n`);
+        return;
+      }
       const dataDir = program.opts<{ dataDir: string }>().dataDir;
-      const record = await withControlPlane(dataDir, async (store) => {
-        const old = await store.deployments.getDeployment(opts.id);
+      const record = await withControlPlane(dataDir, (store) => store.transaction(async (tx) => {
+        const docs = await resolveDeploymentDocuments(tx.artifacts, app, env);
+        if (!docs.ok) return docs;
+        const old = await tx.deployments.getDeployment(opts.id);
         const at = io.now().toISOString();
-        const next = { id: opts.id, app, environment: env, imageDigest: old?.imageDigest ?? null, planDigest: old?.planDigest ?? null, riskTier: old?.riskTier ?? null, updatedAt: at };
-        await store.deployments.putDeployment(next);
-        await store.audit.append({ at, actor: `user/${io.env.USER ?? 'cli'}`, action: 'tessera:RegisterDeployment', resource: `trn:tessera:deployment/${opts.id}`, outcome: 'changed', detail: { op: old === undefined ? 'register' : 'update', via: 'cli' } });
-        return { ...next, registered: old === undefined };
-      });
+        const next = { id: opts.id, app: docs.app, environment: docs.environment, imageDigest: old?.imageDigest ?? null, planDigest: old?.planDigest ?? null, riskTier: old?.riskTier ?? null, updatedAt: at, ...(docs.documents !== undefined ? { documents: docs.documents } : {}) };
+        await tx.deployments.putDeployment(next);
+        await tx.audit.append({ at, actor: `user/${io.env.USER ?? 'cli'}`, action: 'tessera:RegisterDeployment', resource: `trn:tessera:deployment/${opts.id}`, outcome: 'changed', detail: { op: old === undefined ? 'register' : 'update', via: 'cli' } });
+        return { ...next, ok: true as const, registered: old === undefined };
+      }));
+      if (!record.ok) failWith(io, json, 'a referenced document is not stored', [], `${record.message}: store it first (PUT /v1/apps/NAME or /v1/environments/NAME)\n`);
       io.stdout(json ? JSON.stringify(record, null, 2) + '\n' : `${record.registered ? 'registered' : 'updated'} deployment ${opts.id}${record.imageDigest !== null ? ` (image ${record.imageDigest})` : ' (no image yet: tessera monitor run-once builds it)'}\n`);
     });
 
@@ -201,6 +230,9 @@ Examples:
     .option('--json', 'print the outcomes as JSON')
     .action(async (opts: { id?: string[]; dryRun?: boolean; databaseUrl?: string; databaseSchema: string; json?: boolean }) => {
       const json = opts.json === true;
+      if (opts.databaseUrl === undefined && serverOf(program) !== undefined) {
+        throw new UsageError('monitor run-once evaluates against a store (the data directory, or --database-url), and the server has no route that triggers an evaluation: run it where the store is, or let `tessera serve --monitor-interval SECONDS` evaluate on the server');
+      }
       const dataDir = program.opts<{ dataDir: string }>().dataDir;
       const config = await readMonitorConfig(io, dataDir);
       const events = new EventBus();
@@ -215,6 +247,8 @@ Examples:
 
 export interface StartedMonitor {
   readonly events: EventBus;
+  /** Looks for new intel now (the server's own imports call it). */
+  poke(): void;
   stop(): Promise<void>;
 }
 
@@ -222,7 +256,7 @@ export interface StartedMonitor {
  * The loop inside `tessera serve`: leadership (a PostgreSQL advisory lock, or sole on SQLite),
  * the schedule, the webhook. Progress and failures go to stderr; nothing here stops the server.
  */
-export async function startMonitor(io: CliIO, store: ControlPlaneStore, opts: { dataDir: string; intervalSeconds: number; databaseUrl?: string; databaseSchema: string; toolVersion: string }): Promise<StartedMonitor> {
+export async function startMonitor(io: CliIO, store: ControlPlaneStore, opts: { dataDir: string; intervalSeconds: number; pollSeconds?: number; databaseUrl?: string; databaseSchema: string; toolVersion: string }): Promise<StartedMonitor> {
   const config = await readMonitorConfig(io, opts.dataDir);
   const events = new EventBus();
   const hook = subscribeWebhook(io, events, config.webhook);
@@ -238,6 +272,7 @@ export async function startMonitor(io: CliIO, store: ControlPlaneStore, opts: { 
   const loop = startAdaptationLoop({
     leadership,
     intervalMs: opts.intervalSeconds * 1000,
+    ...(opts.pollSeconds !== undefined ? { pollMs: opts.pollSeconds * 1000 } : {}),
     fingerprint: async () => (await Promise.all(FEEDS.map((s) => feeds.current(s)))).map((s) => s?.hash ?? '-').join(',') + `|${(await store.deployments.listDeployments()).map((d) => d.id).join(',')}`,
     run: async () => {
       const outcomes = await evaluateDeployments(adaptDeps(io, opts.dataDir, store, events, config, opts.toolVersion));
@@ -245,12 +280,42 @@ export async function startMonitor(io: CliIO, store: ControlPlaneStore, opts: { 
     },
     onError: (e) => io.stderr(`tessera monitor: evaluation failed: ${e.message}\n`),
   });
+  const watcher = await watchFeedIndex(io, feedDir(opts.dataDir), () => loop.poke());
   return {
     events,
+    poke: () => loop.poke(),
     async stop() {
+      watcher?.close();
       await loop.stop();
       await leadership.close();
       await hook?.close();
     },
   };
+}
+
+/** `--app-ref name[@revision]` as the reference the store resolves; exactly one of the file and the reference. */
+function documentRef(flag: string, value: string | undefined, fileFlag: string): { ref: { name: string; revision?: number } } {
+  if (value === undefined) throw new UsageError(`give ${fileFlag} <file> or ${flag} <name[@revision]>`);
+  const m = /^([^@\s]+)(?:@([1-9][0-9]{0,8}))?$/.exec(value);
+  if (m === null) throw new UsageError(`${flag} \`${value}\`: use name or name@revision (a whole number from 1)`);
+  return { ref: m[2] === undefined ? { name: m[1] as string } : { name: m[1] as string, revision: Number(m[2]) } };
+}
+
+/**
+ * An import (`tessera intel import`, by this or any process on this data directory) ends by
+ * renaming a new index.json into the feed directory; watching that directory pokes the loop at
+ * once. Best effort: where watching is not possible the poll still finds the change.
+ */
+async function watchFeedIndex(io: CliIO, dir: string, onChange: () => void): Promise<FSWatcher | undefined> {
+  try {
+    await mkdir(dir, { recursive: true });
+    const watcher = watch(dir, (_event, file) => {
+      if (file === null || file === 'index.json') onChange();
+    });
+    watcher.on('error', (e) => io.stderr(`tessera monitor: no longer watching ${dir} (${e.message}); new intel is found by polling\n`));
+    return watcher;
+  } catch (e) {
+    io.stderr(`tessera monitor: cannot watch ${dir} (${(e as Error).message}); new intel is found by polling\n`);
+    return undefined;
+  }
 }

@@ -1,4 +1,5 @@
 /** API tokens, the audit log and registered deployments. */
+import { resolveDeploymentDocuments } from '../../app/index.js';
 import { verifyChain } from '../../audit/index.js';
 import type { ApiTokenRecord, AuditRecord, Role } from '../../store/index.js';
 import { callerOf, wire, type App, type ServerContext } from '../context.js';
@@ -37,8 +38,10 @@ function tokenRoutes(app: App, ctx: ServerContext): void {
     }
     const created = await newToken();
     const record: ApiTokenRecord = { id: created.id, principal, role: role as Role, team: team ?? null, secretHash: created.secretHash, createdAt: ctx.now().toISOString(), createdBy: caller.principal, revokedAt: null };
-    await ctx.store.tokens.addToken(record);
-    await ctx.audit.record(caller.principal, 'tessera:ManageTokens', trn.token(record.id), 'changed', { op: 'create', principal, role, team: record.team });
+    await ctx.audit.change(async (tx, note) => {
+      await tx.tokens.addToken(record);
+      note(caller.principal, 'tessera:ManageTokens', trn.token(record.id), { op: 'create', principal, role, team: record.team });
+    });
     // The secret is in this body: no cache on the way may keep it.
     void reply.status(201).header('location', `/v1/tokens/${record.id}`).header('cache-control', 'no-store');
     return { id: record.id, token: created.token, principal, role, team: record.team, createdAt: record.createdAt };
@@ -54,10 +57,13 @@ function tokenRoutes(app: App, ctx: ServerContext): void {
     schema: { summary: 'revoke a token; it stops working at once on this node', 'x-tessera-action': 'tessera:ManageTokens', params: IdParams, response: { 204: Empty } },
   }, async (req, reply) => {
     const caller = callerOf(req);
-    const revoked = await ctx.store.tokens.revokeToken(req.params.id, ctx.now().toISOString());
-    if (!revoked) throw new ProblemError(404, 'server/token-not-found', `no active token \`${req.params.id}\``);
+    await ctx.audit.change(async (tx, note) => {
+      const revoked = await tx.tokens.revokeToken(req.params.id, ctx.now().toISOString());
+      if (!revoked) throw new ProblemError(404, 'server/token-not-found', `no active token \`${req.params.id}\``);
+      note(caller.principal, 'tessera:ManageTokens', trn.token(req.params.id), { op: 'revoke' });
+    });
+    // After the commit, so that a verification racing the revocation cannot cache the token again.
     ctx.verifier.forget(req.params.id);
-    await ctx.audit.record(caller.principal, 'tessera:ManageTokens', trn.token(req.params.id), 'changed', { op: 'revoke' });
     return reply.status(204).send({});
   });
 }
@@ -109,13 +115,20 @@ function deploymentRoutes(app: App, ctx: ServerContext): void {
     schema: { summary: 'register a deployment or replace its app and environment (its image and lineage stay)', 'x-tessera-action': 'tessera:RegisterDeployment', params: IdParams, body: DeploymentBody, response: { 200: Deployment, 201: Deployment } },
   }, async (req, reply) => {
     const caller = callerOf(req);
-    const old = await ctx.store.deployments.getDeployment(req.params.id);
-    const record = {
-      id: req.params.id, app: req.body.app, environment: req.body.environment,
-      imageDigest: old?.imageDigest ?? null, planDigest: old?.planDigest ?? null, riskTier: old?.riskTier ?? null, updatedAt: ctx.now().toISOString(),
-    };
-    await ctx.store.deployments.putDeployment(record);
-    await ctx.audit.record(caller.principal, 'tessera:RegisterDeployment', trn.deployment(record.id), 'changed', { op: old === undefined ? 'register' : 'update' });
+    const { old, record } = await ctx.audit.change(async (tx, note) => {
+      const old = await tx.deployments.getDeployment(req.params.id);
+      // `{ref: {name, revision?}}` references a stored app profile or environment (latest without a revision).
+      const docs = await resolveDeploymentDocuments(tx.artifacts, req.body.app, req.body.environment);
+      if (!docs.ok) throw new ProblemError(422, 'server/document-not-found', docs.message);
+      const record = {
+        id: req.params.id, app: docs.app, environment: docs.environment,
+        imageDigest: old?.imageDigest ?? null, planDigest: old?.planDigest ?? null, riskTier: old?.riskTier ?? null, updatedAt: ctx.now().toISOString(),
+        ...(docs.documents !== undefined ? { documents: docs.documents } : {}),
+      };
+      await tx.deployments.putDeployment(record);
+      note(caller.principal, 'tessera:RegisterDeployment', trn.deployment(record.id), { op: old === undefined ? 'register' : 'update' });
+      return { old, record };
+    });
     void reply.status(old === undefined ? 201 : 200);
     return record;
   });

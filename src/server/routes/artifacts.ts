@@ -112,8 +112,11 @@ function namedDocumentRoutes(app: App, ctx: ServerContext, k: (typeof KINDS)[num
       if (pinned === undefined) throw new ProblemError(412, 'server/etag-mismatch', `\`If-Match: ${ifMatch}\` is not an ETag of ${k.kind} \`${name}\``);
       expected = pinned;
     }
-    const d = await artifacts.putDocument(k.kind, name, req.body.document, { by: caller.principal, at: ctx.now().toISOString() }, expected);
-    await ctx.audit.record(caller.principal, k.put, k.resource(name), 'changed', { revision: d.revision });
+    const d = await ctx.audit.change(async (tx, note) => {
+      const d = await tx.artifacts.putDocument(k.kind, name, req.body.document, { by: caller.principal, at: ctx.now().toISOString() }, expected);
+      note(caller.principal, k.put, k.resource(name), { revision: d.revision });
+      return d;
+    });
     return sendDocument(reply, d, d.revision === 1 ? 201 : 200);
   });
 }

@@ -18,13 +18,16 @@ export function authorizeRoutes(app: App, ctx: ServerContext): void {
   const record = async (actor: string, pairs: readonly (readonly [AuthorizationRequest, Decision])[]) => {
     const { denied, allowedSample } = ctx.auditDecisions;
     if (!denied && allowedSample <= 0) return;
+    // Queued together, so that a batch's records share group commits (AuditTrail.record).
+    const kept: Promise<void>[] = [];
     for (const [request, d] of pairs) {
       const keep = d.decision === 'Allow' ? allowedSample > 0 && Math.random() < allowedSample : denied;
       if (!keep) continue;
-      await ctx.audit.record(actor, 'tessera:Authorize', trn.authorizer, d.decision === 'Allow' ? 'allowed' : 'denied', {
+      kept.push(ctx.audit.record(actor, 'tessera:Authorize', trn.authorizer, d.decision === 'Allow' ? 'allowed' : 'denied', {
         principal: request.principal, action: request.action, resource: request.resource, decision: d.decision, summary: d.summary,
-      });
+      }));
     }
+    await Promise.all(kept);
   };
 
   const compiled = (policies: PolicySetInput): Authorizer => {

@@ -110,8 +110,11 @@ export function fragmentRoutes(app: App, ctx: ServerContext): void {
   }, async (req, reply) => {
     const caller = callerOf(req);
     const content = checkedContent(req.body);
-    const v = await ctx.store.fragments.create(content, { by: caller.principal, at: ctx.now().toISOString() });
-    await ctx.audit.record(caller.principal, 'tessera:CreateFragment', trn.fragment(v.id, v.version), 'changed', { hash: v.hash });
+    const v = await ctx.audit.change(async (tx, note) => {
+      const v = await tx.fragments.create(content, { by: caller.principal, at: ctx.now().toISOString() });
+      note(caller.principal, 'tessera:CreateFragment', trn.fragment(v.id, v.version), { hash: v.hash });
+      return v;
+    });
     void reply.header('location', `/v1/fragments/${v.id}/versions/${v.version}`);
     return sendVersion(reply, v, 201);
   });
@@ -133,8 +136,11 @@ export function fragmentRoutes(app: App, ctx: ServerContext): void {
     const caller = callerOf(req);
     if (req.body.id !== req.params.id) throw new ProblemError(400, 'server/id-mismatch', `the body's id \`${req.body.id}\` is not the path's \`${req.params.id}\``);
     const content = checkedContent(req.body);
-    const v = await ctx.store.fragments.addVersion(content, { by: caller.principal, at: ctx.now().toISOString() });
-    await ctx.audit.record(caller.principal, 'tessera:AddFragmentVersion', trn.fragment(v.id, v.version), 'changed', { hash: v.hash });
+    const v = await ctx.audit.change(async (tx, note) => {
+      const v = await tx.fragments.addVersion(content, { by: caller.principal, at: ctx.now().toISOString() });
+      note(caller.principal, 'tessera:AddFragmentVersion', trn.fragment(v.id, v.version), { hash: v.hash });
+      return v;
+    });
     void reply.header('location', `/v1/fragments/${v.id}/versions/${v.version}`);
     return sendVersion(reply, v, 201);
   });
@@ -169,8 +175,11 @@ export function fragmentRoutes(app: App, ctx: ServerContext): void {
     if (expected === undefined) throw new ProblemError(412, 'server/etag-mismatch', `\`If-Match: ${ifMatch}\` is not an ETag of ${id}@${version}; the current one is ${etagOf(current)}`);
     const problem = reviewProblem(current, action, caller.principal);
     if (problem !== undefined) await ctx.access.deny(caller, TRANSITION_ACTIONS[action], resource, `separation of duties: ${problem}`);
-    const v = await ctx.store.fragments.transition({ id, version }, action, { by: caller.principal, at: ctx.now().toISOString(), ...(comment === undefined ? {} : { comment }) }, expected);
-    await ctx.audit.record(caller.principal, TRANSITION_ACTIONS[action], resource, 'changed', { from: current.status, to: v.status, ...(comment === undefined ? {} : { comment }) });
+    const v = await ctx.audit.change(async (tx, note) => {
+      const v = await tx.fragments.transition({ id, version }, action, { by: caller.principal, at: ctx.now().toISOString(), ...(comment === undefined ? {} : { comment }) }, expected);
+      note(caller.principal, TRANSITION_ACTIONS[action], resource, { from: current.status, to: v.status, ...(comment === undefined ? {} : { comment }) });
+      return v;
+    });
     return sendVersion(reply, v);
   });
 }

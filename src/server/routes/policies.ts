@@ -85,9 +85,12 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
     const caller = callerOf(req);
     const errors = parsePolicy(req.body.document as PolicyInput, { policyType: 'boundary' }).diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) throw new ProblemError(400, 'server/invalid-boundary', 'the boundary document has errors; see `errors`', errors);
-    const b = await policies.putBoundary(req.params.id, req.body.document, { by: caller.principal, at: ctx.now().toISOString() });
+    const b = await ctx.audit.change(async (tx, note) => {
+      const b = await tx.policies.putBoundary(req.params.id, req.body.document, { by: caller.principal, at: ctx.now().toISOString() });
+      note(caller.principal, 'tessera:PutBoundary', trn.boundary(b.id), { version: b.version });
+      return b;
+    });
     ctx.principals.invalidate();
-    await ctx.audit.record(caller.principal, 'tessera:PutBoundary', trn.boundary(b.id), 'changed', { version: b.version });
     return wire({ ...b, document: b.document as Record<string, unknown> });
   });
 
@@ -135,22 +138,26 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
       await ctx.audit.record(caller.principal, 'tessera:CreatePolicy', resource, 'failed', { codes: result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) });
       throw new ProblemError(422, 'server/synthesis-refused', 'the fragments cannot be synthesized into an approvable policy; see `errors`', errors);
     }
-    const v = await policies.addPolicyVersion({
-      id: body.id,
-      team: body.team,
-      request: { fragments: uses.map((u) => ({ ref: formatRef(u.ref), params: u.params })), boundary: { id: boundary.id, version: boundary.version }, riskBudget: body.riskBudget ?? null },
-      documents: [...result.policies],
-      verdict: {
-        containment: result.containment?.verdict ?? null,
-        findings: result.findings,
-        riskScore: result.riskScore,
-        riskCost: result.riskCost,
-        record: result.record ?? null,
-        warnings: result.diagnostics,
-      },
-      risk: result.riskScore,
-    }, { by: caller.principal, at: ctx.now().toISOString() });
-    await ctx.audit.record(caller.principal, 'tessera:CreatePolicy', trn.policy(v.id, v.version), 'changed', { resultHash: result.record?.resultHash ?? null });
+    const documents = [...result.policies];
+    const v = await ctx.audit.change(async (tx, note) => {
+      const v = await tx.policies.addPolicyVersion({
+        id: body.id,
+        team: body.team,
+        request: { fragments: uses.map((u) => ({ ref: formatRef(u.ref), params: u.params })), boundary: { id: boundary.id, version: boundary.version }, riskBudget: body.riskBudget ?? null },
+        documents,
+        verdict: {
+          containment: result.containment?.verdict ?? null,
+          findings: result.findings,
+          riskScore: result.riskScore,
+          riskCost: result.riskCost,
+          record: result.record ?? null,
+          warnings: result.diagnostics,
+        },
+        risk: result.riskScore,
+      }, { by: caller.principal, at: ctx.now().toISOString() });
+      note(caller.principal, 'tessera:CreatePolicy', trn.policy(v.id, v.version), { resultHash: result.record?.resultHash ?? null });
+      return v;
+    });
     void reply.header('location', `/v1/policies/${v.id}/versions/${v.version}`);
     return sendVersion(reply, v, 201);
   });
@@ -232,9 +239,12 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
     if (expected === undefined) throw new ProblemError(412, 'server/etag-mismatch', `\`If-Match: ${ifMatch}\` is not an ETag of ${id}@${n}; the current one is ${policyEtag(current)}`);
     const problem = policyReviewProblem(current, action, caller.principal);
     if (problem !== undefined) await ctx.access.deny(caller, TRANSITION_ACTIONS[action], resource, `separation of duties: ${problem}`);
-    const v = await policies.transition(id, n, action, { by: caller.principal, at: ctx.now().toISOString(), ...(comment === undefined ? {} : { comment }) }, expected);
+    const v = await ctx.audit.change(async (tx, note) => {
+      const v = await tx.policies.transition(id, n, action, { by: caller.principal, at: ctx.now().toISOString(), ...(comment === undefined ? {} : { comment }) }, expected);
+      note(caller.principal, TRANSITION_ACTIONS[action], resource, { from: current.status, to: v.status, ...(comment === undefined ? {} : { comment }) });
+      return v;
+    });
     if (action === 'activate') ctx.principals.invalidate();
-    await ctx.audit.record(caller.principal, TRANSITION_ACTIONS[action], resource, 'changed', { from: current.status, to: v.status, ...(comment === undefined ? {} : { comment }) });
     return sendVersion(reply, v);
   });
 
@@ -245,9 +255,12 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
     schema: { summary: 'replace the policies assigned to a principal (an empty list removes them)', 'x-tessera-action': 'tessera:PutAssignment', params: PrincipalParams, body: AssignmentBody, response: { 200: Assignment } },
   }, async (req) => {
     const caller = callerOf(req);
-    const a = await policies.setAssignment(req.params.principal, req.body.policies, { by: caller.principal, at: ctx.now().toISOString() });
+    const a = await ctx.audit.change(async (tx, note) => {
+      const a = await tx.policies.setAssignment(req.params.principal, req.body.policies, { by: caller.principal, at: ctx.now().toISOString() });
+      note(caller.principal, 'tessera:PutAssignment', trn.assignment(a.principal), { policies: a.policyIds });
+      return a;
+    });
     ctx.principals.invalidate();
-    await ctx.audit.record(caller.principal, 'tessera:PutAssignment', trn.assignment(a.principal), 'changed', { policies: a.policyIds });
     return { principal: a.principal, policies: a.policyIds, updatedAt: a.updatedAt, updatedBy: a.updatedBy };
   });
 

@@ -57,7 +57,10 @@ export const AuditVerification = Obj({
   problems: Type.Array(Obj({ code: Type.String(), seq: Type.Integer(), message: Type.String(), help: Type.String() }), { description: 'every break, the first where the chain first breaks' }),
 });
 
+/** Each of app and environment: the document inline, or `{ref: {name, revision?}}` naming a stored one (latest without a revision). */
 export const DeploymentBody = Obj({ app: OpenObject, environment: OpenObject });
+
+const DocumentReference = Obj({ name: Type.String(), revision: Type.Integer(), follow: Type.Boolean({ description: 'registered without a revision: moves to each new one' }) });
 
 export const Deployment = Obj({
   id: Type.String(),
@@ -67,6 +70,10 @@ export const Deployment = Obj({
   planDigest: Nullable(Type.String()),
   riskTier: Nullable(Type.String()),
   updatedAt: Type.String(),
+  documents: Type.Optional(Obj({
+    app: Type.Optional(DocumentReference),
+    environment: Type.Optional(DocumentReference),
+  }, 'the stored revisions the documents were taken from, for a deployment registered by reference')),
 });
 
 export const Lineage = Obj({

@@ -12,6 +12,7 @@ const POLICY_SCHEMA = {
     prohibited: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9*][a-z0-9.+*-]*$' }, uniqueItems: true },
     maxImageMiB: { type: 'number', exclusiveMinimum: 0, maximum: 1_000_000 },
     allowedSources: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, minItems: 1 },
+    preferSecurityFromTier: { enum: ['minimal', 'low', 'moderate', 'high', 'critical'] },
     minimumCategories: { type: 'object', additionalProperties: false, properties: { minimal: TIER_LIST, low: TIER_LIST, moderate: TIER_LIST, high: TIER_LIST, critical: TIER_LIST } },
   },
 };

@@ -20,6 +20,7 @@ import { explainInfeasibility, MipModel, solveMip, type Variable } from '../mip/
 import { clashesWithin, resolve, type ResolveOptions, type RootRequest } from '../resolver/index.js';
 import { logResidual, removedShare, TANGENT_POINTS, tangentAt } from './layers.js';
 import { prohibitionOf } from './policy.js';
+import { chooseBuilds } from './security-builds.js';
 import { DEFAULT_COST_WEIGHTS, type ControlOption, type CostWeights, type PlannedPackage, type RejectedControl, type SelectedControl, type SelectionDiagnostic, type SelectionInput, type SelectionNote, type SelectionResult } from './types.js';
 
 const atLeast = (tier: Tier, floor: Tier) => higherTier(tier, floor) === tier;
@@ -32,7 +33,10 @@ interface ControlClosure {
   readonly blocked?: Pick<RejectedControl, 'reason' | 'detail'>;
 }
 
-export async function selectComponents(universe: PackageUniverse, input: SelectionInput): Promise<SelectionResult> {
+export async function selectComponents(catalog: PackageUniverse, input: SelectionInput): Promise<SelectionResult> {
+  // Security-suite builds first from the policy's tier up; apt's order below it.
+  const builds = chooseBuilds(catalog, input.policy, input.tier);
+  const universe = builds.universe;
   const weights = input.weights ?? DEFAULT_COST_WEIGHTS;
   const exclude = prohibitionOf(input.policy);
   const options: ResolveOptions = { essential: input.essential, exclude };
@@ -140,13 +144,17 @@ export async function selectComponents(universe: PackageUniverse, input: Selecti
   if (!final.ok) return { ok: false, diagnostics: [{ code: 'select/infeasible', severity: 'error', message: `the chosen controls (${chosen.map((c) => c.id).join(', ')}) cannot be installed together with the app`, help: 'a clash between controls the package-level check did not see; report it', ...(final.diagnostics[0]?.clash !== undefined ? { clash: final.diagnostics[0].clash } : {}) }] };
   const controlOf = new Map<string, string>();
   for (const c of chosen) for (const name of c.packages) controlOf.set(name, c.id);
-  const packages: PlannedPackage[] = final.packages.map((p) => ({
+  const packages: PlannedPackage[] = final.packages.map((p) => {
+    const build = builds.reasonFor(p.candidate);
+    return {
     name: p.name, version: p.version, architecture: p.architecture, source: p.candidate.source,
     filename: p.candidate.package.filename, sha256: p.candidate.package.sha256, size: p.candidate.package.size, installedSize: p.candidate.package.installedSize,
     layer: baseSet.has(p.candidate) ? 'base' : 'security',
     why: controlOf.has(p.name) && !baseSet.has(p.candidate) ? { kind: 'control', control: controlOf.get(p.name)! }
       : p.why.kind === 'root' ? { kind: 'app' } : p.why.kind === 'essential' ? { kind: 'essential' } : { kind: 'dependency', of: p.why.of, relation: p.why.relation },
-  }));
+    ...(build !== undefined ? { build } : {}),
+    };
+  });
 
   // Reports: what each chosen control buys, and why each other one is out.
   const layers = new Map<string, number[]>();

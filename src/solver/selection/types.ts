@@ -53,6 +53,12 @@ export interface SelectionPolicy {
   readonly allowedSources?: readonly string[];
   /** Categories that need at least one control from a tier upwards (`high: [firewall, audit]`). */
   readonly minimumCategories?: Readonly<Partial<Record<Tier, readonly string[]>>>;
+  /**
+   * From this tier up, a package with a build in a security suite takes that build even when
+   * another source has an equal or newer version or a higher priority; below it apt's order
+   * (priority, then newest) applies. Default `high`.
+   */
+  readonly preferSecurityFromTier?: Tier;
 }
 
 /** Points of the objective; benefit is 100 points for removing a threat of weight 1 entirely. */
@@ -121,6 +127,11 @@ export interface PlannedPackage {
   /** Which layer the builder puts it in. */
   readonly layer: 'base' | 'security';
   readonly why: PackageReason;
+  /**
+   * Why this build, when a security suite has one of the package: the security build preferred at
+   * this tier, or apt's order chosen instead (below the tier of preferSecurityFromTier).
+   */
+  readonly build?: string;
 }
 
 export interface SelectedControl {

@@ -10,6 +10,7 @@ import * as searchIndexes003 from './003-search-indexes.js';
 import * as policies004 from './004-policies.js';
 import * as summaries005 from './005-deployment-summaries.js';
 import * as artifacts006 from './006-artifacts.js';
+import * as events007 from './007-events.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-fragments': fragments001,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '004-policies': policies004,
   '005-deployment-summaries': summaries005,
   '006-artifacts': artifacts006,
+  '007-events': events007,
 };

@@ -193,6 +193,32 @@ export function describeControlPlaneContract(name: string, harness: ControlPlane
         expect(verifyChain(log)).toMatchObject({ ok: true, records: 50 });
       });
 
+      it('appends a batch in order as one chain, continuing the log, and returns its records', async () => {
+        await store.audit.append(auditEvent(1));
+        const batch = await store.audit.appendMany(Array.from({ length: 120 }, (_, i) => auditEvent(i + 2)));
+        expect(batch.map((r) => r.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 2));
+        const log = await store.audit.read(0, 500);
+        expect(log).toEqual([log[0], ...batch]);
+        expect(verifyChain(log)).toMatchObject({ ok: true, records: 121 });
+        expect(await store.audit.appendMany([])).toEqual([]);
+      });
+
+      it('writes none of a batch with one bad record, or one over the batch limit', async () => {
+        await store.audit.append(auditEvent(1));
+        const bad = await failure(store.audit.appendMany([auditEvent(2), auditEvent(3, { outcome: 'maybe' as AuditEventInput['outcome'] })]));
+        expect(bad).toBeInstanceOf(InvalidStoreArgumentError);
+        const huge = await failure(store.audit.appendMany(Array.from({ length: 501 }, (_, i) => auditEvent(i + 2))));
+        expect(huge).toBeInstanceOf(InvalidStoreArgumentError);
+        expect((await store.audit.head())?.seq).toBe(1);
+      });
+
+      it('forms one chain from parallel batches and single appends', async () => {
+        const work = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? store.audit.appendMany([auditEvent(i), auditEvent(i)]) : store.audit.append(auditEvent(i))));
+        await Promise.all(work);
+        const log = await store.audit.read(0, 100);
+        expect(verifyChain(log)).toMatchObject({ ok: true, records: 30 });
+      });
+
       if (harness.openTwin !== undefined) {
         const openTwin = harness.openTwin;
         it('forms one chain from 50 parallel appends through two stores on one database', async () => {

@@ -1,0 +1,64 @@
+/**
+ * A small JSON client of a Tessera server's HTTP API for the `--server URL --token T` commands
+ * that are not the fragment store (policies, audit). A problem reply (RFC 9457) becomes a
+ * ServerProblemError (exit 1, the problem's title and detail, no stack), except for the statuses a
+ * caller says it handles itself (e.g. 412, to explain a stale ETag in its own words).
+ */
+import { ServerProblemError, UsageError } from './errors.js';
+import type { StoreTarget } from './store.js';
+
+export interface ServerReply<T = unknown> {
+  status: number;
+  etag: string | undefined;
+  body: T;
+}
+
+export class ServerClient {
+  readonly base: string;
+
+  constructor(url: string, private readonly token: string, private readonly fetcher: typeof fetch = fetch) {
+    this.base = url.replace(/\/+$/, '');
+  }
+
+  /** The client of `--server`/`--token`, or a usage error saying what is missing. */
+  static of(target: StoreTarget, what: string): ServerClient {
+    if (target.server === undefined || target.server === '') {
+      throw new UsageError(`${what} lives on a Tessera server: pass --server URL --token TOKEN (or set $TESSERA_SERVER and $TESSERA_TOKEN)`);
+    }
+    if (target.token === undefined || target.token === '') throw new UsageError('--server needs --token (or $TESSERA_TOKEN): an API token from `tessera serve` or POST /v1/tokens');
+    if (!/^https?:\/\//.test(target.server)) throw new UsageError(`--server \`${target.server}\` is not an http(s) URL`);
+    return new ServerClient(target.server, target.token);
+  }
+
+  get<T>(path: string, handled: readonly number[] = []): Promise<ServerReply<T>> {
+    return this.call<T>('GET', path, undefined, {}, handled);
+  }
+
+  async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, handled: readonly number[] = []): Promise<ServerReply<T>> {
+    let res: Response;
+    try {
+      res = await this.fetcher(this.base + path, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (e) {
+      throw new ServerProblemError(this.base, 0, 'unreachable', `cannot reach the server: ${(e as Error).message}`);
+    }
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const reply = { status: res.status, etag: res.headers.get('etag') ?? undefined, body: parsed as T };
+    if (res.ok || handled.includes(res.status)) return reply;
+    throw this.problem(res.status, parsed, res.statusText, text);
+  }
+
+  problem(status: number, parsed: unknown, statusText = '', text = ''): ServerProblemError {
+    const p = (parsed ?? {}) as { title?: string; detail?: string; code?: string };
+    return new ServerProblemError(this.base, status, p.title ?? statusText, p.detail ?? text.slice(0, 200), p.code);
+  }
+}
