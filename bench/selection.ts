@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { defaultPackageFactsFile, loadControlCatalog, loadPackageFacts, planImage, type ImagePlan } from '../src/app/index.js';
+import { loadControlCatalog, loadPackageFacts, planImage, type ImagePlan } from '../src/app/index.js';
 import { readPackagesIndex, readVerifiedRelease } from '../src/archive/index.js';
 import { PackageUniverse } from '../src/catalog/index.js';
 import { parseKev } from '../src/intel/index.js';
@@ -56,7 +56,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
     { label: 'public payment API, with the image policy', ...(await deployment('public-payments', true)), policy },
   ];
   // Setuid files priced as `tessera image plan` prices them (the shipped facts file).
-  const facts = await loadPackageFacts(defaultPackageFactsFile('bookworm'));
+  const facts = await loadPackageFacts(join(ROOT, 'data', 'package-facts', 'bookworm-amd64.json'));
   if (!facts.ok) throw new Error(`package facts: ${facts.problems.join('; ')}`);
   const rows: string[][] = [];
   const metrics: Record<string, number> = {};
