@@ -18,7 +18,7 @@ describe.skipIf(url === undefined)('HTTP API on PostgreSQL', () => {
   const schema = withTestSchema(url ?? '', 'tessera_server');
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(() => openPostgresControlPlane(schema.url, { schema: schema.schema }));
+    h = await startHarness(() => openPostgresControlPlane(schema.url, { schema: schema.schema }, { guardUnitsOfWork: true }));
   });
   afterAll(async () => {
     await h?.close();

@@ -21,7 +21,7 @@ describe('HTTP API on SQLite', () => {
   beforeAll(async () => {
     // A file, not :memory:, so that the store runs as `tessera serve` runs it (WAL, one writer).
     dir = await mkdtemp(join(tmpdir(), 'tessera-server-'));
-    h = await startHarness(() => openSqliteControlPlane(join(dir, 'tessera.db')));
+    h = await startHarness(() => openSqliteControlPlane(join(dir, 'tessera.db'), { guardUnitsOfWork: true }));
   });
   afterAll(async () => {
     await h?.close();

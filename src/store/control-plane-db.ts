@@ -2,9 +2,10 @@
  * What the control-plane stores share: one Kysely instance, one closed flag, and the rule that each
  * method is one transaction whose driver failures become ControlPlaneStoreFailureError.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson } from '../fragments/index.js';
-import { ControlPlaneClosedError, ControlPlaneStoreError, ControlPlaneStoreFailureError, CorruptControlPlaneStoreError } from './control-plane-errors.js';
+import { ControlPlaneClosedError, ControlPlaneStoreError, ControlPlaneStoreFailureError, CorruptControlPlaneStoreError, UnitOfWorkMisuseError } from './control-plane-errors.js';
 import type { TesseraDatabase } from './schema.js';
 
 export type Trx = Transaction<TesseraDatabase>;
@@ -17,6 +18,9 @@ export type Trx = Transaction<TesseraDatabase>;
 export function inTransaction<T>(executor: Kysely<TesseraDatabase>, body: (trx: Trx) => Promise<T>): Promise<T> {
   return executor.isTransaction ? body(executor as Trx) : executor.transaction().execute(body);
 }
+
+/** The stores (their root ControlPlaneDb) whose unit of work the current async call chain runs in. */
+const unitsOfWork = new AsyncLocalStorage<ReadonlySet<ControlPlaneDb>>();
 
 export class ControlPlaneDb {
   #closed = false;
@@ -43,9 +47,20 @@ export class ControlPlaneDb {
     return new ControlPlaneDb(trx, this);
   }
 
+  /**
+   * Runs `work` as this store's unit of work: inside it, the store's own (unbound) methods are
+   * refused with UnitOfWorkMisuseError rather than left to wait for the unit's transaction.
+   */
+  runAsUnitOfWork<T>(work: () => Promise<T>): Promise<T> {
+    const active = unitsOfWork.getStore();
+    if (active?.has(this) === true) return Promise.reject(misuse('a unit of work (transaction)'));
+    return unitsOfWork.run(new Set([...(active ?? []), this]), work);
+  }
+
   /** Runs `body` in one transaction; anything but a ControlPlaneStoreError becomes a ControlPlaneStoreFailureError. */
   async tx<T>(operation: string, body: (trx: Trx) => Promise<T>): Promise<T> {
     if (this.closed) throw new ControlPlaneClosedError();
+    if (this.parent === undefined && unitsOfWork.getStore()?.has(this) === true) throw misuse(operation);
     try {
       return await inTransaction(this.db, body);
     } catch (e) {
@@ -54,6 +69,8 @@ export class ControlPlaneDb {
     }
   }
 }
+
+const misuse = (operation: string) => new UnitOfWorkMisuseError(`${operation} was called on the store itself inside one of its units of work, where it would wait for that unit's own transaction: use the \`tx\` stores the unit of work was given`);
 
 /** JSON values are stored as canonical JSON text, so equal values are equal rows. */
 export const toJsonText = (value: unknown): string => canonicalJson(value);

@@ -19,6 +19,7 @@ export type ControlPlaneStoreErrorCode =
   | 'control-plane-store/risk-profile-not-found'
   | 'control-plane-store/artifact-mismatch'
   | 'control-plane-store/closed'
+  | 'control-plane-store/unit-of-work-misuse'
   | 'control-plane-store/corrupt'
   | 'control-plane-store/failure';
 
@@ -159,6 +160,17 @@ export class CorruptControlPlaneStoreError extends ControlPlaneStoreError {
 export class ControlPlaneStoreFailureError extends ControlPlaneStoreError {
   readonly code = 'control-plane-store/failure';
   override readonly name = 'ControlPlaneStoreFailureError';
+}
+
+/**
+ * A store method called on the store itself from inside one of its units of work: it would wait
+ * for the unit of work's own transaction (SQLite's one connection) or for a pooled connection the
+ * waiting unit holds (PostgreSQL), so it is refused at once instead. Inside `transaction(work)`,
+ * use the `tx` stores.
+ */
+export class UnitOfWorkMisuseError extends ControlPlaneStoreError {
+  readonly code = 'control-plane-store/unit-of-work-misuse';
+  override readonly name = 'UnitOfWorkMisuseError';
 }
 
 export const ROLES: readonly Role[] = ['central-admin', 'delegated-admin', 'approver', 'auditor', 'service'];

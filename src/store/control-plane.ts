@@ -27,6 +27,12 @@ import { openSqliteDatabase } from './sqlite-fragment-store.js';
 export interface ControlPlaneOptions {
   /** Test-only fault injection into the audit log (see AuditLogOptions). */
   audit?: AuditLogOptions;
+  /**
+   * Refuse, with UnitOfWorkMisuseError, a call on the store itself from inside one of its units of
+   * work (which would otherwise wait for the unit's own transaction). For tests: it tracks units of
+   * work with AsyncLocalStorage, whose promise hooks would tax every request of a server.
+   */
+  guardUnitsOfWork?: boolean;
 }
 
 export class KyselyControlPlane implements ControlPlaneStore {
@@ -62,14 +68,15 @@ export class KyselyControlPlane implements ControlPlaneStore {
     if (this.#cp.closed) throw new ControlPlaneClosedError();
     let thrown: { error: unknown } | undefined;
     try {
-      return await this.#cp.db.transaction().execute(async (trx) => {
+      const unit = <R>(work: () => Promise<R>) => (this.#options.guardUnitsOfWork === true ? this.#cp.runAsUnitOfWork(work) : work());
+      return await unit(() => this.#cp.db.transaction().execute(async (trx) => {
         try {
           return await work(this.#bound(trx));
         } catch (error) {
           thrown = { error };
           throw error;
         }
-      });
+      }));
     } catch (e) {
       if ((thrown !== undefined && thrown.error === e) || e instanceof ControlPlaneStoreError) throw e;
       throw new ControlPlaneStoreFailureError(`control-plane unit of work failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

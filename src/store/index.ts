@@ -14,6 +14,7 @@ export {
   ControlPlaneClosedError,
   ControlPlaneStoreError,
   ControlPlaneStoreFailureError,
+  UnitOfWorkMisuseError,
   CorruptControlPlaneStoreError,
   DeploymentNotFoundError,
   InvalidPolicyTransitionError,

@@ -11,6 +11,11 @@ import { trn } from '../resources.js';
 import { EventPage, EventsQuery } from '../schemas/events.js';
 
 export function eventRoutes(app: App, ctx: ServerContext, bus: EventBus): void {
+  // Held readers are answered when the server closes, so that shutdown does not wait out their `wait`.
+  const held = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const release of [...held]) release();
+  });
   app.get('/v1/events', {
     config: { access: () => [{ action: 'tessera:ReadEvents', resource: trn.events }] },
     schema: { summary: 'adaptation-loop events after a sequence number, oldest first', 'x-tessera-action': 'tessera:ReadEvents', querystring: EventsQuery, response: { 200: EventPage } },
@@ -19,7 +24,7 @@ export function eventRoutes(app: App, ctx: ServerContext, bus: EventBus): void {
     const after = req.query.after ?? 0;
     let items = await ctx.store.events.list(after, limit);
     if (items.length === 0 && (req.query.wait ?? 0) > 0) {
-      await nextAnnouncement(bus, (req.query.wait ?? 0) * 1000, reply.raw);
+      await nextAnnouncement(bus, (req.query.wait ?? 0) * 1000, reply.raw, held);
       items = await ctx.store.events.list(after, limit);
     }
     const last = items.at(-1);
@@ -27,15 +32,17 @@ export function eventRoutes(app: App, ctx: ServerContext, bus: EventBus): void {
   });
 }
 
-/** Resolves on the bus's next event, after `ms`, or when the client goes away, whichever is first. */
-function nextAnnouncement(bus: EventBus, ms: number, response: NodeJS.EventEmitter): Promise<void> {
+/** Resolves on the bus's next event, after `ms`, when the client goes away or the server closes, whichever is first. */
+function nextAnnouncement(bus: EventBus, ms: number, response: NodeJS.EventEmitter, held: Set<() => void>): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
       unsubscribe();
       response.off('close', done);
+      held.delete(done);
       resolve();
     };
+    held.add(done);
     const timer = setTimeout(done, ms);
     const unsubscribe = bus.subscribe(done);
     response.once('close', done);

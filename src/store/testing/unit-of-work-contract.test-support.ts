@@ -9,7 +9,7 @@ import { verifyChain } from '../../audit/index.js';
 import type { FragmentContent } from '../../fragments/index.js';
 import { FragmentExistsError } from '../../fragments/index.js';
 import type { ControlPlaneOptions } from '../control-plane.js';
-import { ControlPlaneClosedError, ControlPlaneStoreFailureError, InvalidStoreArgumentError, TokenExistsError } from '../control-plane-errors.js';
+import { ControlPlaneClosedError, ControlPlaneStoreFailureError, InvalidStoreArgumentError, TokenExistsError, UnitOfWorkMisuseError } from '../control-plane-errors.js';
 import type { ControlPlaneStore } from '../control-plane-port.js';
 import { auditEvent, token } from './control-plane-contract.test-support.js';
 
@@ -22,6 +22,7 @@ export interface UnitOfWorkHarness {
 export const FAIL_ACTION = 'test:FailAppend';
 
 export const failingAudit: ControlPlaneOptions = {
+  guardUnitsOfWork: true,
   audit: {
     beforeAppend: (event) => {
       if (event.action === FAIL_ACTION) throw new Error('injected audit append failure');
@@ -154,6 +155,22 @@ export function describeUnitOfWorkContract(name: string, harness: UnitOfWorkHarn
       const { records, verdict } = await chainOf(store);
       expect(records).toHaveLength(0);
       expect(verdict.ok).toBe(true);
+    });
+
+    it('refuses the store\'s own methods and a nested unit of work inside a unit of work, at once and without changing anything', async () => {
+      const outer = await failure(store.transaction(async (tx) => {
+        await tx.tokens.addToken(token('tk-inside'));
+        // The store itself, not `tx`: it would wait for this unit's own transaction.
+        await store.tokens.getToken('tk-inside');
+      }));
+      expect(outer).toBeInstanceOf(UnitOfWorkMisuseError);
+      expect((outer as Error).message).toContain('use the `tx` stores');
+      const nested = await failure(store.transaction(() => store.transaction(() => Promise.resolve(1))));
+      expect(nested).toBeInstanceOf(UnitOfWorkMisuseError);
+      expect(await store.tokens.getToken('tk-inside')).toBeUndefined();
+      // Concurrent units of work of other callers are not affected, and the store works afterwards.
+      expect(await Promise.all([1, 2].map((i) => store.transaction(async (tx) => tx.tokens.addToken(token(`tk-${i}`)))))).toHaveLength(2);
+      expect((await store.tokens.listTokens()).map((t) => t.id).sort()).toEqual(['tk-1', 'tk-2']);
     });
 
     it('refuses a unit of work on a closed store', async () => {
