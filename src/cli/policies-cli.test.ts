@@ -201,7 +201,7 @@ describe('tessera audit --server', () => {
 
 describe('tessera monitor --server', () => {
   const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'internal-reporting');
-  it('registers a deployment through the deployments API as the token\'s principal; run-once says where it runs', async () => {
+  it('registers a deployment through the deployments API as the token\'s principal; run-once goes to the server', async () => {
     const args = ['monitor', 'register', '--id', 'reporting', '--app', join(EXAMPLE, 'app.yaml'), '--env', join(EXAMPLE, 'env.yaml')];
     const first = await tessera('admin', [...args, '--json']);
     expect(first.err).toBe('');
@@ -214,8 +214,10 @@ describe('tessera monitor --server', () => {
     expect(audit.items.filter((r) => r.action === 'tessera:RegisterDeployment')).toMatchObject([{ actor: 'user/admin', resource: 'trn:tessera:deployment/reporting' }, { actor: 'user/admin' }]);
     expect((await tessera('dave', args)).err).toMatch(/: 403 /);
 
-    const once = await tessera('admin', ['monitor', 'run-once']);
-    expect(once.code).toBe(2);
-    expect(once.err).toContain('the server has no route that triggers an evaluation');
+    // POST /v1/monitor/evaluations: this test server wires no monitor (409); a role without the right gets 403.
+    const once = await tessera('admin', ['monitor', 'run-once', '--dry-run']);
+    expect(once.code).toBe(1);
+    expect(once.err).toContain('does not run the adaptation loop');
+    expect((await tessera('dave', ['monitor', 'run-once'])).err).toMatch(/: 403 /);
   });
 });

@@ -5,7 +5,6 @@
  * caller says it handles itself (e.g. 412, to explain a stale ETag in its own words).
  */
 import { ServerProblemError, UsageError } from './errors.js';
-import type { StoreTarget } from './store.js';
 
 export interface ServerReply<T = unknown> {
   status: number;
@@ -21,7 +20,7 @@ export class ServerClient {
   }
 
   /** The client of `--server`/`--token`, or a usage error saying what is missing. */
-  static of(target: StoreTarget, what: string): ServerClient {
+  static of(target: { readonly server?: string; readonly token?: string }, what: string): ServerClient {
     if (target.server === undefined || target.server === '') {
       throw new UsageError(`${what} lives on a Tessera server: pass --server URL --token TOKEN (or set $TESSERA_SERVER and $TESSERA_TOKEN)`);
     }

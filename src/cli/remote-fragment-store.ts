@@ -10,6 +10,7 @@ import {
   type Actor, type FragmentContent, type FragmentQuery, type FragmentRef, type FragmentSearchResult, type FragmentStatus, type FragmentStore, type FragmentVersion, type LifecycleAction,
 } from '../fragments/index.js';
 import { ServerProblemError } from './errors.js';
+import { ServerClient } from './remote-client.js';
 
 /** The most a page of the server's search returns (its MAX_PAGE). */
 const PAGE = 500;
@@ -30,11 +31,11 @@ interface Problem {
 
 export class RemoteFragmentStore implements FragmentStore {
   private readonly base: string;
-  private readonly fetcher: typeof fetch;
+  private readonly client: ServerClient;
 
-  constructor(private readonly server: ServerConnection) {
-    this.base = server.url.replace(/\/+$/, '');
-    this.fetcher = server.fetch ?? fetch;
+  constructor(server: ServerConnection) {
+    this.client = new ServerClient(server.url, server.token, server.fetch ?? fetch);
+    this.base = this.client.base;
   }
 
   async create(content: FragmentContent, _actor: Actor): Promise<FragmentVersion> {
@@ -112,27 +113,16 @@ export class RemoteFragmentStore implements FragmentStore {
     return r.body;
   }
 
+  /** The reply, or its problem: the callers map some problems to the fragment store's own errors. */
   private async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-    let res: Response;
     try {
-      res = await this.fetcher(this.base + path, {
-        method,
-        headers: { authorization: `Bearer ${this.server.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      const r = await this.client.call<unknown>(method, path, body, headers);
+      return { status: r.status, body: r.body };
     } catch (e) {
-      throw new ServerProblemError(this.base, 0, 'unreachable', `cannot reach the server: ${(e as Error).message}`);
+      // Unreachable (status 0) stays an error; a problem reply is handed back.
+      if (!(e instanceof ServerProblemError) || e.status === 0) throw e;
+      return { status: e.status, problem: { status: e.status, title: e.title, detail: e.detail, ...(e.code === undefined ? {} : { code: e.code }) } };
     }
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    if (res.ok) return { status: res.status, body: parsed };
-    const p = (parsed ?? {}) as Partial<Problem>;
-    return { status: res.status, problem: { status: res.status, title: p.title ?? res.statusText, detail: p.detail ?? text.slice(0, 200), ...(p.code === undefined ? {} : { code: p.code }) } };
   }
 }
 

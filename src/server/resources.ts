@@ -27,6 +27,7 @@ export const TESSERA_ACTIONS = [
   'tessera:GetCallerIdentity',
   'tessera:RegisterDeployment',
   'tessera:ReadEvents',
+  'tessera:RunMonitor',
   'tessera:PutBoundary',
   'tessera:GetBoundary',
   'tessera:CreatePolicy',
@@ -60,6 +61,8 @@ export const trn = {
   /** What `GET /v1/whoami` reads: the caller's own token, whoever the caller is. */
   caller: 'trn:tessera:caller',
   events: 'trn:tessera:events',
+  /** The adaptation loop (POST /v1/monitor/evaluations). */
+  monitor: 'trn:tessera:monitor',
   boundary: (id: string) => `trn:tessera:boundary/${id}`,
   policy: (id: string, version?: number) => `trn:tessera:policy/${id}${version === undefined ? '' : `@${version}`}`,
   policies: 'trn:tessera:policy/*',

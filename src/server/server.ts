@@ -30,6 +30,7 @@ import { authorizeRoutes } from './routes/authorize.js';
 import { fragmentRoutes } from './routes/fragments.js';
 import { policyRoutes } from './routes/policies.js';
 import { eventRoutes } from './routes/events.js';
+import { monitorRoutes, type MonitorRunner } from './routes/monitor.js';
 import { healthRoutes } from './routes/health.js';
 import { uiRoutes } from './static-ui.js';
 import { parseToken, bearerToken } from './tokens.js';
@@ -62,6 +63,8 @@ export interface ServerDeps {
   contextEnricher?: ContextEnricher;
   /** Where this node's adaptation loop announces stored events, for long polls at GET /v1/events (default: an empty bus). */
   events?: EventBus;
+  /** Runs the adaptation loop's evaluation for POST /v1/monitor/evaluations (default none: that route answers 409). */
+  monitor?: MonitorRunner;
   /** Fastify's logger option (default off; `tessera serve` turns it on). */
   logger?: FastifyServerOptions['logger'];
   /** The built web UI served at `/` (default web/dist; `false` serves none). */
@@ -160,6 +163,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   adminRoutes(app, ctx);
   artifactRoutes(app, ctx);
   eventRoutes(app, ctx, deps.events ?? new EventBus());
+  monitorRoutes(app, ctx, deps.monitor);
   if (deps.uiDir !== false) uiRoutes(app, deps.uiDir);
   app.get('/openapi.json', { config: { public: true }, schema: { summary: 'this OpenAPI document' } }, async () => openApiDocument(routes, { title: 'Tessera control plane', version: API_VERSION }));
   return app;

@@ -19,6 +19,7 @@ import { APT_ARCHIVES, hostMirror, type DebSource } from '../../image/index.js';
 import { EventBus, type RebuildReason } from '../../monitor/index.js';
 import { checkApp, checkEnv, DEBIAN_RELEASES } from '../../risk/index.js';
 import { checkSelectionPolicy, type SelectionPolicy } from '../../solver/index.js';
+import type { MonitorRunner } from '../../server/index.js';
 import { openPostgresControlPlane, type ControlPlaneStore, type FeedSource } from '../../store/index.js';
 import { UsageError } from '../errors.js';
 import { failWith, readText } from '../inputs.js';
@@ -230,8 +231,15 @@ Examples:
     .option('--json', 'print the outcomes as JSON')
     .action(async (opts: { id?: string[]; dryRun?: boolean; databaseUrl?: string; databaseSchema: string; json?: boolean }) => {
       const json = opts.json === true;
-      if (opts.databaseUrl === undefined && serverOf(program) !== undefined) {
-        throw new UsageError('monitor run-once evaluates against a store (the data directory, or --database-url), and the server has no route that triggers an evaluation: run it where the store is, or let `tessera serve --monitor-interval SECONDS` evaluate on the server');
+      const server = opts.databaseUrl === undefined ? serverOf(program) : undefined;
+      if (server !== undefined) {
+        // The server evaluates on its own store, data directory and catalog, and answers when done.
+        const reply = await server.call<{ dryRun: boolean; outcomes: DeploymentOutcome[] }>('POST', '/v1/monitor/evaluations', { dryRun: opts.dryRun === true, ...(opts.id !== undefined ? { ids: opts.id } : {}) });
+        const remote = reply.body.outcomes;
+        io.stdout(json ? JSON.stringify({ dryRun: reply.body.dryRun, outcomes: remote, server: server.base }, null, 2) + '\n' : remote.length === 0 ? `no deployments registered on ${server.base}\n` : remote.map(formatOutcome).join(''));
+        const failedRemote = remote.filter((o) => o.status === 'invalid' || o.status === 'no-plan' || o.status === 'failed');
+        if (failedRemote.length > 0) failWith(io, json, `${failedRemote.length} deployment(s) could not be evaluated`, failedRemote, `${failedRemote.length} deployment(s) could not be evaluated`);
+        return;
       }
       const dataDir = program.opts<{ dataDir: string }>().dataDir;
       const config = await readMonitorConfig(io, dataDir);
@@ -243,6 +251,28 @@ Examples:
       const failed = outcomes.filter((o) => o.status === 'invalid' || o.status === 'no-plan' || o.status === 'failed');
       if (failed.length > 0) failWith(io, json, `${failed.length} deployment(s) could not be evaluated`, failed, `${failed.length} deployment(s) could not be evaluated`);
     });
+}
+
+/**
+ * What `tessera serve` answers POST /v1/monitor/evaluations with: `run-once` on the server's own
+ * store and data directory (the monitor configuration is read per evaluation), announcing on
+ * `events` (the running loop's bus, whose webhook then hears it; without one, a bus of its own
+ * with the configured webhook).
+ */
+export function monitorRunner(io: CliIO, store: ControlPlaneStore, opts: { dataDir: string; toolVersion: string; events?: EventBus }): MonitorRunner {
+  return {
+    async evaluate({ ids, dryRun }) {
+      const config = await readMonitorConfig(io, opts.dataDir);
+      const events = opts.events ?? new EventBus();
+      // The running loop's bus already feeds the webhook; a bus of our own needs it subscribed.
+      const hook = dryRun || opts.events !== undefined ? undefined : subscribeWebhook(io, events, config.webhook);
+      try {
+        return await evaluateDeployments(adaptDeps(io, opts.dataDir, store, events, config, opts.toolVersion), { dryRun, ...(ids !== undefined ? { ids } : {}) });
+      } finally {
+        await hook?.close();
+      }
+    },
+  };
 }
 
 export interface StartedMonitor {

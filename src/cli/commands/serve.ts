@@ -11,7 +11,7 @@ import { ControlPlaneStoreError, openPostgresControlPlane, openSqliteControlPlan
 import { UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { storeFile } from '../store.js';
-import { startMonitor, type StartedMonitor } from './monitor.js';
+import { monitorRunner, startMonitor, type StartedMonitor } from './monitor.js';
 import { seedDemo } from './demo-seed.js';
 
 export interface ServeOptions {
@@ -74,7 +74,7 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks): P
     const seeded = hooks.seed !== undefined ? await hooks.seed(store) : undefined;
     if (opts.monitorInterval !== undefined) monitor = await startMonitor(io, store, { dataDir: opts.dataDir, intervalSeconds: opts.monitorInterval, databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, toolVersion: 'tessera' });
     try {
-      server = await startServer({ store, host: opts.host, port: opts.port, now: () => io.now(), auditDecisions: opts.auditDecisions ?? { denied: true, allowedSample: 0 }, logger: opts.json ? false : { level: 'warn' }, ...(monitor !== undefined ? { events: monitor.events } : {}) });
+      server = await startServer({ store, host: opts.host, port: opts.port, now: () => io.now(), auditDecisions: opts.auditDecisions ?? { denied: true, allowedSample: 0 }, logger: opts.json ? false : { level: 'warn' }, ...(monitor !== undefined ? { events: monitor.events } : {}), monitor: monitorRunner(io, store, { dataDir: opts.dataDir, toolVersion: 'tessera', ...(monitor !== undefined ? { events: monitor.events } : {}) }) });
     } catch (e) {
       // A port in use or not ours to take is the command line's problem, not a crash.
       const code = (e as { code?: unknown }).code;

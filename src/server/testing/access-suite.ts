@@ -58,6 +58,8 @@ export const ROUTES: readonly RouteCase[] = [
   { name: 'register a deployment', method: 'PUT', path: '/v1/deployments/checkout', body: deployment, allowed: ['admin'] },
   { name: 'deployment lineage', method: 'GET', path: '/v1/deployments/checkout/lineage', allowed: ['admin', 'dave'] },
   { name: 'read monitor events', method: 'GET', path: '/v1/events', allowed: ['admin', 'dave'] },
+  // The harness wires no monitor: the allowed caller gets 409, the others 403.
+  { name: 'evaluate deployments now', method: 'POST', path: '/v1/monitor/evaluations', body: { dryRun: true }, allowed: ['admin'] },
   // Policies: `pay-read` exists (team payments, a draft under boundary `pay-read`), see beforeAll.
   { name: 'put a boundary', method: 'PUT', path: '/v1/boundaries/pay-read', body: { document: { Version: '2012-10-17', Statement: 'no' } }, allowed: ['admin'] },
   { name: 'get a boundary', method: 'GET', path: '/v1/boundaries/pay-read', allowed: READERS },
