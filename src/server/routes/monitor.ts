@@ -7,7 +7,7 @@
  * two nodes. A server started without the monitor's dependencies answers 409.
  */
 import { Type } from 'typebox';
-import type { App, ServerContext } from '../context.js';
+import { callerOf, type App, type ServerContext } from '../context.js';
 import { ProblemError } from '../problem.js';
 import { trn } from '../resources.js';
 import { AnyJson, Obj } from '../schemas/common.js';
@@ -33,7 +33,7 @@ export function monitorRoutes(app: App, ctx: ServerContext, runner: MonitorRunne
     if (runner === undefined) throw new ProblemError(409, 'server/monitor-unavailable', 'this server does not run the adaptation loop: start it with `tessera serve` (the CLI wires the monitor), or run `tessera monitor run-once` on its store');
     const dryRun = req.body.dryRun === true;
     const outcomes = await runner.evaluate({ ...(req.body.ids !== undefined ? { ids: req.body.ids } : {}), dryRun });
-    if (!dryRun) await ctx.audit.record(req.caller?.principal ?? 'unknown', ACCESS.action, ACCESS.resource, 'allowed', { ids: req.body.ids ?? null, outcomes: outcomes.length });
+    if (!dryRun) await ctx.audit.record(callerOf(req).principal, ACCESS.action, ACCESS.resource, 'allowed', { ids: req.body.ids ?? null, outcomes: outcomes.length });
     return { dryRun, outcomes: [...outcomes] };
   });
 }

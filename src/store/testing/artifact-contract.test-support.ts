@@ -16,6 +16,7 @@ import {
 } from '../control-plane-errors.js';
 import type { ImageRecord, NewRiskProfile, PlanRecord } from '../artifact-port.js';
 import type { ControlPlaneStore } from '../control-plane-port.js';
+import { failure } from './control-plane-contract.test-support.js';
 
 export interface ArtifactHarness {
   open(): Promise<ControlPlaneStore>;
@@ -55,15 +56,6 @@ const image = (c: string, planDigest: string, over: Partial<ImageRecord> = {}): 
   createdAt: '2026-11-23T10:05:00Z',
   ...over,
 });
-
-async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error & { code?: string };
-  }
-  throw new Error('expected the call to fail');
-}
 
 export function describeArtifactContract(name: string, harness: ArtifactHarness): void {
   describe(`${name}: artifact store contract`, () => {

@@ -59,9 +59,9 @@ const deployment = (id: string, over: Partial<DeploymentRecord> = {}): Deploymen
   ...over,
 });
 
-/** A small fragment (the fragment store has its own contract; this only shows it shares the handle). */
-const fragment: FragmentContent = {
-  id: 'kms-decrypt-one-key',
+/** A small fragment (the fragment store has its own contract; these suites only show it shares the handle and its transactions). */
+export const kmsFragment = (id: string): FragmentContent => ({
+  id,
   title: 'Decrypt with one KMS key',
   description: 'Decrypts with a single key.',
   resourceType: 'kms:key',
@@ -72,12 +72,14 @@ const fragment: FragmentContent = {
   requiredConditions: [],
   statements: [{ Sid: 'Decrypt', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }],
   signature: { provides: ['kms:decrypt'], requires: [], conflictsWith: [], riskBudget: 30 },
-};
+});
+const fragment = kmsFragment('kms-decrypt-one-key');
 const author = { by: 'user/alice', at: '2026-11-23T10:00:00Z' };
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
-async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
+/** The error a call fails with; the test fails when it succeeds. */
+export async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
   try {
     await promise;
   } catch (e) {

@@ -6,12 +6,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../audit/index.js';
-import type { FragmentContent } from '../../fragments/index.js';
 import { FragmentExistsError } from '../../fragments/index.js';
 import type { ControlPlaneOptions } from '../control-plane.js';
 import { ControlPlaneClosedError, ControlPlaneStoreFailureError, InvalidStoreArgumentError, TokenExistsError, UnitOfWorkMisuseError } from '../control-plane-errors.js';
 import type { ControlPlaneStore } from '../control-plane-port.js';
-import { auditEvent, token } from './control-plane-contract.test-support.js';
+import { auditEvent, failure, kmsFragment, token } from './control-plane-contract.test-support.js';
 
 export interface UnitOfWorkHarness {
   open(options: ControlPlaneOptions): Promise<ControlPlaneStore>;
@@ -30,30 +29,8 @@ export const failingAudit: ControlPlaneOptions = {
   },
 };
 
-const fragment = (id: string): FragmentContent => ({
-  id,
-  title: 'Decrypt with one KMS key',
-  description: 'Decrypts with a single key.',
-  resourceType: 'kms:key',
-  owner: 'security',
-  tags: ['kms'],
-  risk: 30,
-  parameters: {},
-  requiredConditions: [],
-  statements: [{ Sid: 'Decrypt', Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }],
-  signature: { provides: ['kms:decrypt'], requires: [], conflictsWith: [], riskBudget: 30 },
-});
 const author = { by: 'user/alice', at: '2026-11-23T10:00:00Z' };
 const boundary = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] };
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the unit of work to fail');
-}
 
 async function chainOf(store: ControlPlaneStore) {
   const records = await store.audit.read(0, 10_000);
@@ -72,7 +49,7 @@ export function describeUnitOfWorkContract(name: string, harness: UnitOfWorkHarn
 
     it('commits the changes of every sub-store and their audit records together', async () => {
       const result = await store.transaction(async (tx) => {
-        const v = await tx.fragments.create(fragment('kms-one'), author);
+        const v = await tx.fragments.create(kmsFragment('kms-one'), author);
         await tx.tokens.addToken(token('tk_one'));
         const b = await tx.policies.putBoundary('team-a', boundary, author);
         // Reads inside the unit see its own uncommitted writes.
@@ -96,7 +73,7 @@ export function describeUnitOfWorkContract(name: string, harness: UnitOfWorkHarn
       });
       const e = await failure(
         store.transaction(async (tx) => {
-          await tx.fragments.create(fragment('kms-lost'), author);
+          await tx.fragments.create(kmsFragment('kms-lost'), author);
           await tx.tokens.addToken(token('tk_lost'));
           await tx.policies.putBoundary('team-lost', boundary, author);
           await tx.audit.append(auditEvent(2, { action: FAIL_ACTION }));
@@ -112,7 +89,7 @@ export function describeUnitOfWorkContract(name: string, harness: UnitOfWorkHarn
       expect(verdict.ok).toBe(true);
       // The store is usable afterwards and the chain continues from the last committed record.
       await store.transaction(async (tx) => {
-        await tx.fragments.create(fragment('kms-after'), author);
+        await tx.fragments.create(kmsFragment('kms-after'), author);
         await tx.audit.append(auditEvent(3));
       });
       const after = await chainOf(store);
@@ -123,7 +100,7 @@ export function describeUnitOfWorkContract(name: string, harness: UnitOfWorkHarn
     it('rolls the change back when the audit event is refused as bad input, with the store\'s own error', async () => {
       const e = await failure(
         store.transaction(async (tx) => {
-          await tx.fragments.create(fragment('kms-bad-event'), author);
+          await tx.fragments.create(kmsFragment('kms-bad-event'), author);
           await tx.audit.append(auditEvent(1, { outcome: 'maybe' as 'changed' }));
         }),
       );
@@ -134,10 +111,10 @@ export function describeUnitOfWorkContract(name: string, harness: UnitOfWorkHarn
 
     it('writes no audit record when the change fails, and rethrows the change\'s error unchanged', async () => {
       await store.tokens.addToken(token('tk_taken'));
-      await store.fragments.create(fragment('kms-taken'), author);
+      await store.fragments.create(kmsFragment('kms-taken'), author);
       const tokenError = await failure(
         store.transaction(async (tx) => {
-          await tx.fragments.create(fragment('kms-partial'), author);
+          await tx.fragments.create(kmsFragment('kms-partial'), author);
           await tx.tokens.addToken(token('tk_taken'));
           await tx.audit.append(auditEvent(1));
         }),
@@ -145,7 +122,7 @@ export function describeUnitOfWorkContract(name: string, harness: UnitOfWorkHarn
       expect(tokenError).toBeInstanceOf(TokenExistsError);
       const fragmentError = await failure(
         store.transaction(async (tx) => {
-          await tx.fragments.create(fragment('kms-taken'), author);
+          await tx.fragments.create(kmsFragment('kms-taken'), author);
           await tx.audit.append(auditEvent(2));
         }),
       );
@@ -185,7 +162,7 @@ export function describeUnitOfWorkContract(name: string, harness: UnitOfWorkHarn
         const handles = [store, twin];
         const changes = Array.from({ length: 20 }, (_, i) =>
           (handles[i % 2] as ControlPlaneStore).transaction(async (tx) => {
-            await tx.fragments.create(fragment(`kms-par-${i}`), author);
+            await tx.fragments.create(kmsFragment(`kms-par-${i}`), author);
             await tx.tokens.addToken(token(`tk_par_${i}`));
             await tx.audit.append(auditEvent(i, { resource: `trn:tessera:fragment/kms-par-${i}@1` }));
           }),

@@ -10,6 +10,7 @@ import { useState } from 'react';
 import type { ApiProblem } from '../api';
 import { LoadView } from '../components/load-view';
 import { ProblemBox } from '../components/problem-box';
+import { StatusHistory } from '../components/status-history';
 import { Badge } from '../components/status-badge';
 import { Link } from '../router';
 import { asProblem, useApi, useLoad } from '../use-api';
@@ -190,32 +191,7 @@ function VersionView({ loaded, path, onReload }: { loaded: Loaded; path: string;
       {problem !== null && <ProblemBox problem={problem} onReload={problem.status === 412 ? onReload : undefined} />}
 
       <h2>Status history</h2>
-      {v.history.length === 0 ? (
-        <p className="muted">No status changes yet.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Change</th>
-              <th>By</th>
-              <th>Comment</th>
-            </tr>
-          </thead>
-          <tbody>
-            {v.history.map((c, i) => (
-              <tr key={i}>
-                <td>{c.at}</td>
-                <td>
-                  {c.from} → {c.to}
-                </td>
-                <td>{c.by}</td>
-                <td>{c.comment ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <StatusHistory history={v.history} />
 
       <h2>Documents</h2>
       <pre className="json">{JSON.stringify(v.documents, null, 2)}</pre>
