@@ -58,8 +58,8 @@ export { diffEpss, diffKev, parseEpss, parseKev, scoreCvss, withEnvironment, typ
 /** The risk engine: a deployment's risk profile with evidence, and CERT/CC SSVC decisions. */
 export { assessRisk, checkApp, checkEnv, checkVulnerabilities, decideSsvc, DEFAULT_RISK_CONFIG, type RiskConfig, type RiskProfile } from './risk/index.js';
 
-/** Feed snapshots on disk, and the use cases over them. */
-export { FileFeedStore } from './store/index.js';
+/** Feed snapshots (on disk, or in a control-plane store as `store.feeds`), and the use cases over them. */
+export { FileFeedStore, type FeedSnapshot, type FeedSnapshotStore, type FeedSource } from './store/index.js';
 export { importFeed, loadIntel } from './app/index.js';
 
 /** Debian versions, compared as dpkg compares them. */

@@ -4,7 +4,7 @@
  */
 import { diffEpss, diffKev, diffOsv, diffTracker, parseDebianTracker, parseEpss, parseKev, parseOsv, type EpssDiff, type IntelDiagnostic, type KevDiff, type PackageDiff, type Parsed } from '../intel/index.js';
 import type { Intel, PackageFeeds } from '../risk/index.js';
-import { FeedStoreError, type FeedSnapshot, type FeedSource, type FileFeedStore } from '../store/index.js';
+import { FEED_SOURCES, FeedStoreError, type FeedSnapshot, type FeedSnapshotStore, type FeedSource } from '../store/index.js';
 
 export type ImportResult =
   | { readonly ok: true; readonly snapshot: FeedSnapshot; readonly changed: boolean; readonly diagnostics: readonly IntelDiagnostic[] }
@@ -27,16 +27,40 @@ function validateFeed(source: FeedSource, text: string): { ok: true; version: st
   return r.ok ? { ok: true, version: '-', records: r.value.records, diagnostics: r.diagnostics } : r;
 }
 
+/** Validates `text` as a `source` feed (what every import runs, CLI or HTTP): diagnostics, and the version and size when it has no errors. */
+export const checkFeed = validateFeed;
+
 /** Validates `text` as a `source` feed; only a feed without errors becomes the current snapshot. */
-export async function importFeed(store: FileFeedStore, source: FeedSource, text: string, origin: string, now: Date, http: { etag?: string; lastModified?: string } = {}): Promise<ImportResult> {
+export async function importFeed(store: FeedSnapshotStore, source: FeedSource, text: string, origin: string, now: Date, http: { etag?: string; lastModified?: string } = {}): Promise<ImportResult> {
   const parsed = validateFeed(source, text);
   if (!parsed.ok) return parsed;
   const { snapshot, changed } = await store.save(source, text, { importedAt: now.toISOString(), origin, version: parsed.version, records: parsed.records, ...http });
   return { ok: true, snapshot, changed, diagnostics: parsed.diagnostics };
 }
 
+/**
+ * Brings the snapshots of one feed store (a data directory's files, from before feeds were kept
+ * in the control plane) into another, for the sources it has no snapshot of: oldest first, the
+ * current one last, so history, "previous" and the current snapshot come across as they were.
+ * Sources the target has already are left alone (its imports are newer). Returns what was moved.
+ */
+export async function adoptFeedSnapshots(from: FeedSnapshotStore, into: FeedSnapshotStore): Promise<{ source: FeedSource; snapshots: number }[]> {
+  const moved: { source: FeedSource; snapshots: number }[] = [];
+  for (const source of FEED_SOURCES) {
+    const old = await from.list(source);
+    if (old.length === 0 || (await into.list(source)).length > 0) continue;
+    const current = await from.current(source);
+    for (const s of [...old.filter((o) => o.hash !== current?.hash), ...(current !== undefined ? [current] : [])]) {
+      const { source: _source, hash: _hash, bytes: _bytes, ...meta } = s;
+      await into.save(source, await from.read(s), meta);
+    }
+    moved.push({ source, snapshots: old.length });
+  }
+  return moved;
+}
+
 /** The current snapshot of a feed, parsed; undefined when there is none. */
-async function currentParsed<T>(store: FileFeedStore, source: FeedSource, parse: (text: string) => Parsed<T>): Promise<T | undefined> {
+async function currentParsed<T>(store: FeedSnapshotStore, source: FeedSource, parse: (text: string) => Parsed<T>): Promise<T | undefined> {
   const snapshot = await store.current(source);
   if (snapshot === undefined) return undefined;
   const r = parse(await store.read(snapshot));
@@ -49,16 +73,16 @@ async function currentParsed<T>(store: FileFeedStore, source: FeedSource, parse:
  * The current snapshot of each feed, parsed (absent ones are left out). `skip` names feeds the
  * caller has from elsewhere: a 300,000-row EPSS snapshot is not worth parsing to be replaced.
  */
-export async function loadIntel(store: FileFeedStore, skip: readonly FeedSource[] = []): Promise<Intel & PackageFeeds> {
+export async function loadIntel(store: FeedSnapshotStore, skip: readonly FeedSource[] = []): Promise<Intel & PackageFeeds> {
   const load = <T>(source: FeedSource, parse: (text: string) => Parsed<T>) => (skip.includes(source) ? undefined : currentParsed(store, source, parse));
   const [kev, epss, tracker, osv] = [await load('kev', parseKev), await load('epss', parseEpss), await load('debian-tracker', parseDebianTracker), await load('osv', parseOsv)];
   return { ...(kev ? { kev } : {}), ...(epss ? { epss } : {}), ...(tracker ? { tracker } : {}), ...(osv ? { osv } : {}) };
 }
 
-export async function diffSnapshots(store: FileFeedStore, source: 'kev', from: FeedSnapshot, to: FeedSnapshot): Promise<KevDiff>;
-export async function diffSnapshots(store: FileFeedStore, source: 'epss', from: FeedSnapshot, to: FeedSnapshot, threshold?: number): Promise<EpssDiff>;
-export async function diffSnapshots(store: FileFeedStore, source: 'debian-tracker' | 'osv', from: FeedSnapshot, to: FeedSnapshot, release?: string): Promise<PackageDiff>;
-export async function diffSnapshots(store: FileFeedStore, source: FeedSource, from: FeedSnapshot, to: FeedSnapshot, option?: number | string): Promise<KevDiff | EpssDiff | PackageDiff> {
+export async function diffSnapshots(store: FeedSnapshotStore, source: 'kev', from: FeedSnapshot, to: FeedSnapshot): Promise<KevDiff>;
+export async function diffSnapshots(store: FeedSnapshotStore, source: 'epss', from: FeedSnapshot, to: FeedSnapshot, threshold?: number): Promise<EpssDiff>;
+export async function diffSnapshots(store: FeedSnapshotStore, source: 'debian-tracker' | 'osv', from: FeedSnapshot, to: FeedSnapshot, release?: string): Promise<PackageDiff>;
+export async function diffSnapshots(store: FeedSnapshotStore, source: FeedSource, from: FeedSnapshot, to: FeedSnapshot, option?: number | string): Promise<KevDiff | EpssDiff | PackageDiff> {
   const [a, b] = [await store.read(from), await store.read(to)];
   const stale = () => new Error(`internal: a stored ${source} snapshot no longer parses`);
   switch (source) {

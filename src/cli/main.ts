@@ -30,7 +30,7 @@ export function buildProgram(io: CliIO): Command {
     .description('Tessera: least privilege from live risk — IAM policy decisions and analysis, threat intel and risk assessment, Debian packages')
     .version(VERSION)
     .option('--data-dir <dir>', 'where the embedded store, caches and feeds live', defaultDataDir(io.env))
-    .option('--server <url>', 'work against a Tessera server instead of the embedded store (fragment, synth, policies, audit, monitor); also $TESSERA_SERVER', io.env.TESSERA_SERVER)
+    .option('--server <url>', 'work against a Tessera server instead of the embedded store (fragment, synth, policies, audit, monitor, intel import|status); also $TESSERA_SERVER', io.env.TESSERA_SERVER)
     .option('--token <token>', 'the API token for --server; also $TESSERA_TOKEN', io.env.TESSERA_TOKEN)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

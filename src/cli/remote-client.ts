@@ -33,13 +33,22 @@ export class ServerClient {
     return this.call<T>('GET', path, undefined, {}, handled);
   }
 
-  async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, handled: readonly number[] = []): Promise<ServerReply<T>> {
+  call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, handled: readonly number[] = []): Promise<ServerReply<T>> {
+    return this.request<T>(method, path, body === undefined ? undefined : { text: JSON.stringify(body), contentType: 'application/json' }, headers, handled);
+  }
+
+  /** Sends `text` as it is (a feed file, not a JSON value of ours) with its media type. */
+  upload<T>(path: string, text: string, contentType: string, handled: readonly number[] = []): Promise<ServerReply<T>> {
+    return this.request<T>('POST', path, { text, contentType }, {}, handled);
+  }
+
+  private async request<T>(method: string, path: string, body: { text: string; contentType: string } | undefined, headers: Record<string, string>, handled: readonly number[]): Promise<ServerReply<T>> {
     let res: Response;
     try {
       res = await this.fetcher(this.base + path, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': body.contentType }), ...headers },
+        ...(body === undefined ? {} : { body: body.text }),
       });
     } catch (e) {
       throw new ServerProblemError(this.base, 0, 'unreachable', `cannot reach the server: ${(e as Error).message}`);

@@ -1,10 +1,14 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tessera as run } from '../../test/support/cli.js';
+import { importFeed } from '../app/index.js';
+import { FileFeedStore } from '../store/index.js';
 import { sharedData } from '../../test/support/shared-data.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -34,14 +38,36 @@ describe('tessera intel', () => {
 
   it('rejects a bad feed whole: diagnostics, exit 1, the current snapshot stays', async () => {
     expect((await tessera(['intel', 'import', 'epss', EPSS])).code).toBe(0);
-    const before = await readFile(join(dir, 'intel', 'index.json'), 'utf8');
+    const before = JSON.parse((await tessera(['intel', 'status', '--json'])).out) as unknown;
     const good = await readFile(EPSS, 'utf8');
     const bad = await tessera(['intel', 'import', 'epss', 'bad.csv'], { 'bad.csv': good.replace('0.94468', '7') });
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('bad.csv: line 4: error[intel/epss-invalid]: the EPSS score of CVE-2014-0160 must be a number from 0 to 1');
     expect(bad.err).toMatch(/rejected: nothing imported; the current snapshot stays v2025\.03\.14/);
-    expect(await readFile(join(dir, 'intel', 'index.json'), 'utf8')).toBe(before);
-    expect((await readdir(join(dir, 'intel', 'epss'))).length).toBe(1);
+    expect(JSON.parse((await tessera(['intel', 'status', '--json'])).out)).toEqual(before);
+    expect(before).toMatchObject({ feeds: [{ source: 'kev', stored: 0 }, { source: 'epss', stored: 1 }, {}, {}] });
+  });
+
+  it('moves the feed files of an older data directory into its store once, history and current snapshot included', async () => {
+    // What an older Tessera left: snapshots as files under <data-dir>/intel.
+    const files = new FileFeedStore(join(dir, 'intel'));
+    const good = await readFile(EPSS, 'utf8');
+    await importFeed(files, 'epss', good, EPSS, new Date('2026-11-20T10:00:00Z'));
+    await importFeed(files, 'epss', good.replace('0.00862', '0.60000'), 'newer.csv', new Date('2026-11-21T10:00:00Z'));
+    const status = await tessera(['intel', 'status', '--json']);
+    // Reading without a store yet reads the files and creates nothing.
+    expect(JSON.parse(status.out)).toMatchObject({ feeds: [{}, { source: 'epss', stored: 2, current: { origin: 'newer.csv' } }, {}, {}] });
+    expect(existsSync(join(dir, 'tessera.db'))).toBe(false);
+    const kev = await tessera(['intel', 'import', 'kev', join(ROOT, 'testdata', 'intel', 'kev-sample.json')]);
+    expect(kev.code, kev.err).toBe(0);
+    expect(kev.err).toContain('moved 2 epss snapshot(s) into the store');
+    expect(await readdir(join(dir, 'intel'))).toEqual(expect.arrayContaining(['index.imported.json']));
+    const after = JSON.parse((await tessera(['intel', 'status', '--json'])).out) as { feeds: { source: string; stored: number; current: { origin: string } | null }[] };
+    expect(after.feeds.map((f) => [f.source, f.stored, f.current?.origin ?? null])).toEqual([['kev', 1, join(ROOT, 'testdata', 'intel', 'kev-sample.json')], ['epss', 2, 'newer.csv'], ['debian-tracker', 0, null], ['osv', 0, null]]);
+    // The diff of the moved history still works, and the second open moves nothing and says nothing.
+    const d = await tessera(['intel', 'diff', 'epss', '--json']);
+    expect(d.err).toBe('');
+    expect(JSON.parse(d.out)).toMatchObject({ changes: [{ cve: 'CVE-2025-48384', from: 0.00862, to: 0.6 }] });
   });
 
   it('diffs the current EPSS snapshot against the previous one', async () => {
@@ -84,13 +110,17 @@ describe('tessera intel', () => {
     expect((await tessera(['intel', 'diff', 'debian-tracker'])).out).toContain('✓ CVE-2025-48384   git (bookworm) fixed in 1:2.39.5-0+deb12u3');
   });
 
-  it('says so, without a stack, when a stored snapshot was changed on disk', async () => {
+  it('says so, without a stack, when a stored snapshot was changed behind the store\'s back', async () => {
     expect((await tessera(['intel', 'import', 'epss', EPSS])).code).toBe(0);
-    const [file] = await readdir(join(dir, 'intel', 'epss'));
-    await writeFile(join(dir, 'intel', 'epss', file as string), 'tampered');
+    const raw = new Database(join(dir, 'tessera.db'));
+    try {
+      expect(raw.prepare('update feed_contents set content = ?').run('tampered').changes).toBe(1);
+    } finally {
+      raw.close();
+    }
     const r = await tessera(['risk', 'assess', '--app', join(ROOT, 'examples', 'public-payments', 'app.yaml'), '--env', join(ROOT, 'examples', 'public-payments', 'env.yaml')]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^tessera: snapshot [0-9a-f]{12} of epss does not match its hash: the file was changed on disk\n$/);
+    expect(r.err).toMatch(/^tessera: snapshot [0-9a-f]{12} of epss does not match its hash: the stored content was changed\n$/);
   });
 
   it('says what is wrong with the command line', async () => {

@@ -31,6 +31,8 @@ declare module 'fastify' {
     summary?: string;
     /** The Tessera action(s) the route is authorized by. */
     'x-tessera-action'?: string;
+    /** The request body's OpenAPI `content` map, for a route whose body is not JSON (a feed file). */
+    'x-tessera-request-body'?: Record<string, unknown>;
   }
 }
 

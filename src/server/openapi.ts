@@ -74,6 +74,7 @@ export function openApiDocument(routes: readonly RouteRecord[], info: { title: s
     };
     if (r.summary !== undefined) op.summary = r.summary;
     if (s.body !== undefined) op.requestBody = { required: true, content: { 'application/json': { schema: s.body } } };
+    else if (s['x-tessera-request-body'] !== undefined) op.requestBody = { required: true, content: s['x-tessera-request-body'] };
     if (r.action !== undefined) op['x-tessera-action'] = r.action;
     if (!r.public) op.security = [{ bearer: [] }];
     (paths[path] ??= {})[r.method] = op;

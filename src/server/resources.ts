@@ -46,6 +46,8 @@ export const TESSERA_ACTIONS = [
   'tessera:PutApp',
   'tessera:GetEnvironment',
   'tessera:PutEnvironment',
+  'tessera:ImportIntel',
+  'tessera:ListIntel',
 ] as const;
 
 export type TesseraAction = (typeof TESSERA_ACTIONS)[number];
@@ -71,6 +73,9 @@ export const trn = {
   image: (digest: string) => `trn:tessera:image/${digest}`,
   app: (name: string) => `trn:tessera:app/${name}`,
   environment: (name: string) => `trn:tessera:environment/${name}`,
+  /** A threat feed's snapshots (`kev`, `epss`, `debian-tracker`, `osv`). */
+  intel: (source: string) => `trn:tessera:intel/${source}`,
+  intels: 'trn:tessera:intel/*',
 } as const;
 
 const PREFIX = 'trn:tessera:';

@@ -17,6 +17,10 @@
  * the loop itself, never through the API. Delegated admins, approvers and services get none of
  * them: an app profile says what data a team's service holds and how exposed it is, which is not
  * theirs to read across teams.
+ *
+ * Threat-feed snapshots (`trn:tessera:intel/<source>`) change what the loop rebuilds for every
+ * team: importing one (`tessera:ImportIntel`) is the central admin's alone; listing them
+ * (`tessera:ListIntel`) is also the auditor's.
  */
 import type { Role } from '../store/index.js';
 
@@ -38,7 +42,7 @@ const KNOW_SELF = { Sid: 'KnowSelf', Effect: 'Allow', Action: 'tessera:GetCaller
 const WRITES = [
   'tessera:Create*', 'tessera:Add*', 'tessera:Submit*', 'tessera:Approve*', 'tessera:Reject*',
   'tessera:Deprecate*', 'tessera:Archive*', 'tessera:ManageTokens', 'tessera:RegisterDeployment', 'tessera:Authorize',
-  'tessera:Activate*', 'tessera:Put*',
+  'tessera:Activate*', 'tessera:Put*', 'tessera:Import*',
 ];
 
 export const ROLE_POLICIES: Readonly<Record<Role, PolicyDocument>> = {

@@ -14,7 +14,7 @@ import { Ajv, type Options as AjvOptions } from 'ajv';
 import Fastify, { type FastifyContextConfig, type FastifyServerOptions, type onRequestHookHandler, type preHandlerHookHandler } from 'fastify';
 import type { ContextEnricher } from '../context/index.js';
 import { EventBus } from '../monitor/index.js';
-import type { ControlPlaneStore } from '../store/index.js';
+import type { ControlPlaneStore, FeedSnapshot } from '../store/index.js';
 import { AccessControl } from './access.js';
 import { AuditTrail } from './audit-trail.js';
 import { TokenVerifier } from './authn.js';
@@ -32,6 +32,7 @@ import { policyRoutes } from './routes/policies.js';
 import { eventRoutes } from './routes/events.js';
 import { monitorRoutes, type MonitorRunner } from './routes/monitor.js';
 import { healthRoutes } from './routes/health.js';
+import { DEFAULT_INTEL_BODY_LIMIT, intelRoutes } from './routes/intel.js';
 import { uiRoutes } from './static-ui.js';
 import { parseToken, bearerToken } from './tokens.js';
 
@@ -43,6 +44,10 @@ export interface ServerDeps {
   now?: () => Date;
   /** Largest accepted body in bytes (default 1 MiB); larger bodies get a 413 problem. */
   bodyLimit?: number;
+  /** Largest feed accepted by POST /v1/intel/{source}, in bytes (default 64 MiB; feeds are big). */
+  intelBodyLimit?: number;
+  /** Called after an HTTP intel import changed a current snapshot (`tessera serve` pokes its loop). */
+  onIntelImported?: (snapshot: FeedSnapshot) => void;
   /** Requests per token and address (per address without a token) per window; `false` turns limiting off. */
   rateLimit?: { max: number; timeWindowMs: number } | false;
   /** How long a verified token is trusted before the store is asked again (default 30 s). */
@@ -164,6 +169,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   artifactRoutes(app, ctx);
   eventRoutes(app, ctx, deps.events ?? new EventBus());
   monitorRoutes(app, ctx, deps.monitor);
+  intelRoutes(app, ctx, { bodyLimit: deps.intelBodyLimit ?? DEFAULT_INTEL_BODY_LIMIT, ...(deps.onIntelImported !== undefined ? { onImported: deps.onIntelImported } : {}) });
   if (deps.uiDir !== false) uiRoutes(app, deps.uiDir);
   app.get('/openapi.json', { config: { public: true }, schema: { summary: 'this OpenAPI document' } }, async () => openApiDocument(routes, { title: 'Tessera control plane', version: API_VERSION }));
   return app;

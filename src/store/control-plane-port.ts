@@ -11,6 +11,7 @@
 import type { AuditEventInput, AuditRecord } from '../audit/index.js';
 import type { FragmentStore } from '../fragments/index.js';
 import type { ArtifactStore } from './artifact-port.js';
+import type { FeedSnapshotStore } from './feed-port.js';
 import type { PolicyStore } from './policy-port.js';
 
 /** Tessera's own roles; their rights are Tessera IAM policies (src/server/roles). */
@@ -178,6 +179,8 @@ export interface ControlPlaneStore {
   artifacts: ArtifactStore;
   /** The adaptation loop's events. */
   events: EventStore;
+  /** Threat-feed snapshots (feed-port.ts), shared by every node on the database. */
+  feeds: FeedSnapshotStore;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -1,10 +1,11 @@
 /**
- * The control-plane store: fragments, tokens, the audit log, deployments, policies and artifacts over one Kysely
+ * The control-plane store: fragments, tokens, the audit log, deployments, policies, artifacts, events and feed snapshots over one Kysely
  * instance, closed together. Dialect-neutral; the two openers below are all that differ.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { FragmentStoreFailureError } from '../fragments/index.js';
 import type { ArtifactStore } from './artifact-port.js';
+import type { FeedSnapshotStore } from './feed-port.js';
 import type { FragmentStore } from '../fragments/index.js';
 import { ControlPlaneDb } from './control-plane-db.js';
 import { ControlPlaneClosedError, ControlPlaneStoreError, ControlPlaneStoreFailureError } from './control-plane-errors.js';
@@ -14,6 +15,7 @@ import { KyselyAuditLog } from './kysely-audit-log.js';
 import type { AuditLogOptions } from './kysely-audit-log.js';
 import { KyselyDeploymentStore } from './kysely-deployment-store.js';
 import { KyselyEventStore } from './kysely-event-store.js';
+import { KyselyFeedStore } from './kysely-feed-store.js';
 import { KyselyFragmentStore } from './kysely-fragment-store.js';
 import { KyselyPolicyStore } from './kysely-policy-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
@@ -43,6 +45,7 @@ export class KyselyControlPlane implements ControlPlaneStore {
   readonly policies: PolicyStore;
   readonly artifacts: ArtifactStore;
   readonly events: EventStore;
+  readonly feeds: FeedSnapshotStore;
   readonly #cp: ControlPlaneDb;
   readonly #options: ControlPlaneOptions;
 
@@ -57,6 +60,7 @@ export class KyselyControlPlane implements ControlPlaneStore {
     this.policies = new KyselyPolicyStore(this.#cp);
     this.artifacts = new KyselyArtifactStore(this.#cp);
     this.events = new KyselyEventStore(this.#cp);
+    this.feeds = new KyselyFeedStore(this.#cp);
   }
 
   /**
@@ -93,6 +97,7 @@ export class KyselyControlPlane implements ControlPlaneStore {
       policies: new KyselyPolicyStore(cp),
       artifacts: new KyselyArtifactStore(cp),
       events: new KyselyEventStore(cp),
+      feeds: new KyselyFeedStore(cp),
     };
   }
 

@@ -6,29 +6,17 @@
  * file + rename), so a crash leaves either the old or the new state, never half of one.
  *
  * The store never validates: callers parse first and save only a feed that parsed without
- * errors, so a bad feed never replaces the current one.
+ * errors, so a bad feed never replaces the current one. One adapter of the FeedSnapshotStore
+ * port (feed-port.ts), for embedded and offline use; a server keeps its feeds in the control
+ * plane (kysely-feed-store.ts), where every node sees them.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { before, FeedStoreError, matchPrefix, type FeedSnapshot, type FeedSnapshotMeta, type FeedSnapshotStore, type FeedSource } from './feed-port.js';
 
-export type FeedSource = 'kev' | 'epss' | 'debian-tracker' | 'osv';
-
-export interface FeedSnapshot {
-  readonly source: FeedSource;
-  /** SHA-256 of the content, hex: the snapshot's identity. */
-  readonly hash: string;
-  readonly importedAt: string;
-  /** Where it came from: a file path or a URL. */
-  readonly origin: string;
-  /** The feed's own version: KEV `catalogVersion`, EPSS `model_version score_date`; the tracker and OSV have none (`-`). */
-  readonly version: string;
-  readonly records: number;
-  readonly bytes: number;
-  /** HTTP validators, for the next conditional GET. */
-  readonly etag?: string;
-  readonly lastModified?: string;
-}
+export type { FeedSnapshot, FeedSource } from './feed-port.js';
+export { FeedStoreError } from './feed-port.js';
 
 interface Index {
   readonly snapshots: readonly FeedSnapshot[];
@@ -36,14 +24,6 @@ interface Index {
 }
 
 const EXTENSION: Record<FeedSource, string> = { kev: 'json', epss: 'csv', 'debian-tracker': 'json', osv: 'json' };
-
-/** The store's files are unreadable or inconsistent (an operational failure, not bad input). */
-export class FeedStoreError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FeedStoreError';
-  }
-}
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -60,8 +40,21 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   }
 }
 
-export class FileFeedStore {
+export class FileFeedStore implements FeedSnapshotStore {
   constructor(private readonly dir: string) {}
+
+  /** Whether the directory holds an index (a store that was written to and not retired). */
+  async exists(): Promise<boolean> {
+    return readFile(join(this.dir, 'index.json')).then(() => true, () => false);
+  }
+
+  /**
+   * Renames the index to `index.imported.json` once its snapshots were moved elsewhere (a control
+   * plane's store): the store then reads as empty, and the files stay for whoever wants them.
+   */
+  async retire(): Promise<void> {
+    await rename(join(this.dir, 'index.json'), join(this.dir, 'index.imported.json'));
+  }
 
   private async index(): Promise<Index> {
     let text: string;
@@ -94,17 +87,16 @@ export class FileFeedStore {
 
   /** A snapshot by (a unique prefix of) its hash. */
   async find(source: FeedSource, hashPrefix: string): Promise<FeedSnapshot | undefined> {
-    const matches = (await this.list(source)).filter((s) => s.hash.startsWith(hashPrefix.toLowerCase()));
-    if (matches.length > 1) throw new FeedStoreError(`\`${hashPrefix}\` matches ${matches.length} ${source} snapshots; give more of the hash`);
-    return matches[0];
+    return matchPrefix(await this.list(source), source, hashPrefix);
   }
 
   /** The snapshot before the current one of a source, if any. */
   async previous(source: FeedSource): Promise<FeedSnapshot | undefined> {
-    const all = await this.list(source);
-    const current = await this.current(source);
-    const at = all.findIndex((s) => s.hash === current?.hash);
-    return at > 0 ? all[at - 1] : undefined;
+    return before(await this.list(source), await this.current(source));
+  }
+
+  async currentHashes(): Promise<Partial<Record<FeedSource, string>>> {
+    return { ...(await this.index()).current };
   }
 
   async read(snapshot: FeedSnapshot): Promise<string> {
@@ -119,7 +111,7 @@ export class FileFeedStore {
    * Saves an already validated feed and makes it current. The same content as the current
    * snapshot adds nothing (`changed: false`); content seen before becomes current again.
    */
-  async save(source: FeedSource, text: string, meta: { importedAt: string; origin: string; version: string; records: number; etag?: string; lastModified?: string }): Promise<{ snapshot: FeedSnapshot; changed: boolean }> {
+  async save(source: FeedSource, text: string, meta: FeedSnapshotMeta): Promise<{ snapshot: FeedSnapshot; changed: boolean }> {
     const index = await this.index();
     const hash = sha256(text);
     const known = index.snapshots.find((s) => s.source === source && s.hash === hash);

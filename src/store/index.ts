@@ -31,8 +31,9 @@ export {
 export type { ControlPlaneStoreErrorCode } from './control-plane-errors.js';
 export { MIGRATIONS } from './migrations/index.js';
 export type { TesseraDatabase } from './schema.js';
-export { FeedStoreError, FileFeedStore, sha256 } from './feed-snapshots.js';
-export type { FeedSnapshot, FeedSource } from './feed-snapshots.js';
+export { FileFeedStore, sha256 } from './feed-snapshots.js';
+export { FEED_SOURCES, FeedStoreError } from './feed-port.js';
+export type { FeedSnapshot, FeedSnapshotMeta, FeedSnapshotStore, FeedSource } from './feed-port.js';
 export type {
   ApiTokenRecord,
   AuditEventInput,

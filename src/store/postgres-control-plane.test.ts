@@ -5,6 +5,7 @@ import { ControlPlaneStoreFailureError, openPostgresControlPlane } from './index
 import { describeArtifactContract } from './testing/artifact-contract.test-support.js';
 import { describeControlPlaneContract } from './testing/control-plane-contract.test-support.js';
 import { describeEventStoreContract } from './testing/event-contract.test-support.js';
+import { describeFeedStoreContract } from './testing/feed-contract.test-support.js';
 import { describePolicyContract } from './testing/policy-contract.test-support.js';
 
 const url = pgTestUrl();
@@ -42,6 +43,15 @@ describe.skipIf(url === undefined)('PostgreSQL control plane', () => {
   });
 
   describeEventStoreContract('PostgreSQL control plane', {
+    open: async () => {
+      const store = await openPostgresControlPlane(pg.url, { schema: pg.schema });
+      await pg.reset();
+      return store;
+    },
+    openTwin: () => openPostgresControlPlane(pg.url, { schema: pg.schema }),
+  });
+
+  describeFeedStoreContract('PostgreSQL control plane', {
     open: async () => {
       const store = await openPostgresControlPlane(pg.url, { schema: pg.schema });
       await pg.reset();

@@ -253,6 +253,38 @@ export interface MonitorEventHeadTable {
   seq: BigintColumn;
 }
 
+/** A feed's text once per SHA-256 (008-feed-snapshots). */
+export interface FeedContentsTable {
+  hash: string;
+  content: string;
+}
+
+/** One row per (source, hash); `seq` is the feed head revision at which it last became current. */
+export interface FeedSnapshotsTable {
+  source: string;
+  hash: string;
+  seq: BigintColumn;
+  imported_at: string;
+  origin: string;
+  version: string;
+  records: BigintColumn;
+  bytes: BigintColumn;
+  etag: string | null;
+  last_modified: string | null;
+}
+
+/** The current snapshot of each source. */
+export interface FeedCurrentTable {
+  source: string;
+  hash: string;
+}
+
+/** One row (id 1): the savers' lock and the revision every save bumps. */
+export interface FeedHeadTable {
+  id: number;
+  revision: BigintColumn;
+}
+
 export interface TesseraDatabase {
   fragments: FragmentsTable;
   fragment_versions: FragmentVersionsTable;
@@ -279,4 +311,8 @@ export interface TesseraDatabase {
   images: ImagesTable;
   monitor_events: MonitorEventsTable;
   monitor_event_head: MonitorEventHeadTable;
+  feed_contents: FeedContentsTable;
+  feed_snapshots: FeedSnapshotsTable;
+  feed_current: FeedCurrentTable;
+  feed_head: FeedHeadTable;
 }

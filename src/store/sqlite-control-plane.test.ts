@@ -12,6 +12,7 @@ import { ControlPlaneStoreFailureError, openSqliteControlPlane } from './index.j
 import { describeArtifactContract } from './testing/artifact-contract.test-support.js';
 import { auditEvent, describeControlPlaneContract } from './testing/control-plane-contract.test-support.js';
 import { describeEventStoreContract } from './testing/event-contract.test-support.js';
+import { describeFeedStoreContract } from './testing/feed-contract.test-support.js';
 import { describePolicyContract } from './testing/policy-contract.test-support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-control-plane-'));
@@ -38,6 +39,8 @@ describePolicyContract('SQLite control plane in a file', { open: () => openSqlit
 describeArtifactContract('SQLite control plane in a file', { open: () => openSqliteControlPlane(tempFile()) });
 describeArtifactContract('SQLite control plane in :memory:', { open: () => openSqliteControlPlane(':memory:') });
 describeEventStoreContract('SQLite control plane in a file', { open: () => openSqliteControlPlane(tempFile()) });
+describeFeedStoreContract('SQLite control plane in a file', { open: () => openSqliteControlPlane(tempFile()) });
+describeFeedStoreContract('SQLite control plane in :memory:', { open: () => openSqliteControlPlane(':memory:') });
 
 describe('SQLite control plane', () => {
   it('keeps the chain across reopening and continues it', async () => {

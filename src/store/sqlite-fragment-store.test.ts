@@ -121,7 +121,7 @@ describe('SQLite fragment store', () => {
     const objects = peek<{ type: string; name: string; tbl_name: string }>(file, "select type, name, tbl_name from sqlite_master where name not like 'sqlite_%' and name not like 'kysely_%' order by type, name");
     expect(objects.filter((o) => o.type === 'table').map((o) => o.name)).toEqual([
       'api_tokens', 'assignment_policies', 'assignments', 'audit_head', 'audit_log', 'boundaries', 'boundary_versions', 'deployments',
-      'fragment_actions', 'fragment_status_history', 'fragment_tags', 'fragment_versions', 'fragments', 'image_lineage', 'images',
+      'feed_contents', 'feed_current', 'feed_head', 'feed_snapshots', 'fragment_actions', 'fragment_status_history', 'fragment_tags', 'fragment_versions', 'fragments', 'image_lineage', 'images',
       'monitor_event_head', 'monitor_events', 'named_document_revisions', 'named_documents', 'plans',
       'policies', 'policy_revision', 'policy_status_history', 'policy_versions', 'risk_profiles',
     ]);
@@ -130,6 +130,7 @@ describe('SQLite fragment store', () => {
       'assignment_policies.assignment_policies_policy_idx',
       'audit_log.audit_log_actor_idx',
       'deployments.deployments_image_digest_idx',
+      'feed_snapshots.feed_snapshots_seq_idx',
       'fragment_actions.fragment_actions_pattern_key_idx',
       'fragment_actions.fragment_actions_service_pattern_idx',
       'fragment_tags.fragment_tags_tag_key_idx',

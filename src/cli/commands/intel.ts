@@ -1,25 +1,69 @@
 /**
- * `tessera intel import|status|diff`: threat-feed snapshots in the data directory. A feed is
- * validated whole before it is kept; a bad one changes nothing and the current snapshot stays.
+ * `tessera intel import|status|diff`: threat-feed snapshots of the data directory's store (or of
+ * a server, with --server). A feed is validated whole before it is kept; a bad one changes nothing
+ * and the current snapshot stays.
  */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { diffSnapshots, importFeed } from '../../app/index.js';
+import { adoptFeedSnapshots, diffSnapshots, importFeed } from '../../app/index.js';
 import type { EpssDiff, IntelDiagnostic, KevDiff, PackageDiff } from '../../intel/index.js';
 import { DEBIAN_RELEASES } from '../../risk/index.js';
-import { FileFeedStore, type FeedSnapshot, type FeedSource } from '../../store/index.js';
+import { FEED_SOURCES, FileFeedStore, type ControlPlaneStore, type FeedSnapshot, type FeedSnapshotStore, type FeedSource } from '../../store/index.js';
 import { UsageError } from '../errors.js';
 import { failWith, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
+import { ServerClient } from '../remote-client.js';
+import { storeFile, withControlPlane, type StoreTarget } from '../store.js';
 
-const SOURCES: readonly FeedSource[] = ['kev', 'epss', 'debian-tracker', 'osv'];
+const SOURCES = FEED_SOURCES;
 const NAMES: Record<FeedSource, string> = { kev: 'CISA KEV', epss: 'FIRST EPSS', 'debian-tracker': 'Debian Security Tracker', osv: 'OSV (Debian)' };
+/** The media type a feed is sent to a server with (POST /v1/intel/{source}). */
+const MEDIA_TYPE: Record<FeedSource, string> = { kev: 'application/json', epss: 'text/csv', 'debian-tracker': 'application/json', osv: 'application/json' };
 
-/** Where the feed snapshots of a data directory live (the serve loop watches it for imports). */
+/** Where a data directory kept its feed snapshots as files before they moved into its store. */
 export const feedDir = (dataDir: string): string => join(dataDir, 'intel');
 
-export function feedStore(dataDir: string): FileFeedStore {
-  return new FileFeedStore(feedDir(dataDir));
+/** The file in feedDir an import touches after its commit: a serve loop on the same data directory watches for it. */
+export const IMPORT_DOORBELL = 'last-import';
+
+async function ringDoorbell(dataDir: string, at: Date): Promise<void> {
+  // Best effort: the loop's poll of the store finds the import anyway.
+  await mkdir(feedDir(dataDir), { recursive: true }).then(() => writeFile(join(feedDir(dataDir), IMPORT_DOORBELL), at.toISOString() + '\n')).catch(() => undefined);
+}
+
+/**
+ * Moves the feed files an older Tessera kept in `<data-dir>/intel` into `store`, once: the
+ * sources the store has no snapshot of come across with their history, and the index is renamed
+ * `index.imported.json`, so the next open finds nothing to move. Says so on stderr.
+ */
+export async function adoptFeedFiles(io: CliIO, dataDir: string, store: ControlPlaneStore): Promise<void> {
+  const files = new FileFeedStore(feedDir(dataDir));
+  if (!(await files.exists())) return;
+  const moved = await adoptFeedSnapshots(files, store.feeds);
+  await files.retire();
+  const what = moved.length === 0 ? 'nothing to move (the store has snapshots of those feeds already)' : `moved ${moved.map((m) => `${m.snapshots} ${m.source}`).join(', ')} snapshot(s) into the store`;
+  io.stderr(`tessera: feed snapshots now live in the store; from ${feedDir(dataDir)}: ${what} (its index.json is now index.imported.json)\n`);
+}
+
+/**
+ * The data directory's feed snapshots: those of its store (tessera.db), after moving any old feed
+ * files in. A command that only reads, on a data directory without a store, reads the old files
+ * (or nothing) instead of creating a store.
+ */
+export async function withFeeds<T>(io: CliIO, dataDir: string, work: (feeds: FeedSnapshotStore) => Promise<T>, options: { write: boolean } = { write: false }): Promise<T> {
+  if (!options.write && !existsSync(storeFile(dataDir))) return work(new FileFeedStore(feedDir(dataDir)));
+  return withControlPlane(dataDir, async (store) => {
+    await adoptFeedFiles(io, dataDir, store);
+    return work(store.feeds);
+  });
+}
+
+/** The server of the global `--server`/`--token`, or undefined for the data directory's store. */
+function serverOf(program: Command): ServerClient | undefined {
+  const target = program.opts<StoreTarget>();
+  return target.server === undefined || target.server === '' ? undefined : ServerClient.of(target, 'the intel API');
 }
 
 function sourceOf(value: string): FeedSource {
@@ -80,8 +124,10 @@ async function download(url: string, current: FeedSnapshot | undefined): Promise
 export function registerIntel(program: Command, io: CliIO): void {
   const intel = program.command('intel').description('threat intelligence feeds: import CISA KEV, FIRST EPSS, Debian tracker and OSV snapshots, see what changed')
     .addHelpText('after', `
-Snapshots live in <data-dir>/intel, each kept whole under its SHA-256. A feed that
-fails validation is rejected whole and the current snapshot stays in force.
+Snapshots live in the data directory's store (or, with --server, the server's, which every
+node of a cluster shares), each kept whole under its SHA-256. A feed that fails validation is
+rejected whole and the current snapshot stays in force. Feed files an older Tessera kept in
+<data-dir>/intel are moved into the store the first time it is opened.
 
 Examples:
   $ tessera intel import kev known_exploited_vulnerabilities.json
@@ -89,6 +135,7 @@ Examples:
   $ tessera intel import debian-tracker tracker.json         security-tracker.debian.org/tracker/data/json
   $ tessera intel import osv debian-osv.json                  OSV records: an array, one record, or one per line
   $ tessera intel import kev --url https://feeds.example/kev.json   conditional GET (ETag, Last-Modified)
+  $ tessera intel import kev kev.json --server https://tessera.example --token $TOKEN
   $ tessera intel status
   $ tessera intel diff kev                     the current snapshot against the one before it
   $ tessera intel diff epss --threshold 0.2
@@ -104,36 +151,52 @@ Examples:
       if (file !== undefined && opts.url !== undefined) throw new UsageError('give the feed file or --url, not both');
       const dataDir = program.opts<{ dataDir: string }>().dataDir;
       if (file === undefined && opts.url === undefined) opts.url = await configuredUrl(io, dataDir, source);
-      const store = feedStore(dataDir);
       const json = opts.json === true;
-      let text: string;
-      let http: { etag?: string; lastModified?: string } = {};
       const origin = opts.url ?? (file === '-' ? '<stdin>' : (file as string));
-      if (opts.url !== undefined) {
-        const got = await download(opts.url, await store.current(source));
-        if (got.status === 'not-modified') {
-          const current = await store.current(source);
-          io.stdout(json ? JSON.stringify({ source, changed: false, notModified: true, snapshot: current }, null, 2) + '\n' : `${NAMES[source]}: not modified since the current snapshot (HTTP 304)\n`);
-          return;
+      const server = serverOf(program);
+      if (server !== undefined) {
+        // The server validates exactly as below and keeps the feed in the store every node reads.
+        const text = opts.url !== undefined ? await downloaded(opts.url, undefined) : await readText(io, file as string, `${source} feed`);
+        if (text === undefined) return;
+        const reply = await server.upload<{ snapshot: FeedSnapshot; changed: boolean; diagnostics: IntelDiagnostic[]; errors?: IntelDiagnostic[] }>(`/v1/intel/${source}?origin=${encodeURIComponent(origin)}`, text, MEDIA_TYPE[source], [422]);
+        if (reply.status === 422) {
+          const ds = reply.body.errors ?? [];
+          failWith(io, json, `the ${NAMES[source]} feed was rejected`, ds, `${formatIntelDiagnostics(origin, ds)}rejected by ${server.base}: nothing imported; the current snapshot stays`);
         }
-        ({ text, ...http } = got);
-      } else {
-        text = await readText(io, file as string, `${source} feed`);
+        reportImport(io, json, source, reply.body.changed, reply.body.snapshot, server.base);
+        return;
       }
-      const r = await importFeed(store, source, text, origin, io.now(), http);
-      if (!r.ok) {
-        const current = await store.current(source);
-        failWith(io, json, `the ${NAMES[source]} feed was rejected`, r.diagnostics, `${formatIntelDiagnostics(origin, r.diagnostics)}rejected: nothing imported; ${current === undefined ? `there is no ${source} snapshot yet` : `the current snapshot stays ${current.version} (${current.hash.slice(0, 12)})`}`);
-      }
-      if (json) io.stdout(JSON.stringify({ source, changed: r.changed, snapshot: r.snapshot }, null, 2) + '\n');
-      else io.stdout(`${r.changed ? 'imported' : 'unchanged (the current snapshot has the same content)'}: ${describe(r.snapshot)}\n`);
+      await withFeeds(io, dataDir, async (store) => {
+        let text: string;
+        let http: { etag?: string; lastModified?: string } = {};
+        if (opts.url !== undefined) {
+          const got = await download(opts.url, await store.current(source));
+          if (got.status === 'not-modified') {
+            const current = await store.current(source);
+            io.stdout(json ? JSON.stringify({ source, changed: false, notModified: true, snapshot: current }, null, 2) + '\n' : `${NAMES[source]}: not modified since the current snapshot (HTTP 304)\n`);
+            return;
+          }
+          ({ text, ...http } = got);
+        } else {
+          text = await readText(io, file as string, `${source} feed`);
+        }
+        const r = await importFeed(store, source, text, origin, io.now(), http);
+        if (!r.ok) {
+          const current = await store.current(source);
+          failWith(io, json, `the ${NAMES[source]} feed was rejected`, r.diagnostics, `${formatIntelDiagnostics(origin, r.diagnostics)}rejected: nothing imported; ${current === undefined ? `there is no ${source} snapshot yet` : `the current snapshot stays ${current.version} (${current.hash.slice(0, 12)})`}`);
+        }
+        reportImport(io, json, source, r.changed, r.snapshot);
+        if (r.changed) await ringDoorbell(dataDir, io.now());
+      }, { write: true });
     });
 
   intel.command('status').description('the current snapshot of each feed')
     .option('--json', 'print the snapshots as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const store = feedStore(program.opts<{ dataDir: string }>().dataDir);
-      const rows = await Promise.all(SOURCES.map(async (source) => ({ source, current: (await store.current(source)) ?? null, stored: (await store.list(source)).length })));
+      const server = serverOf(program);
+      const rows = server !== undefined
+        ? (await server.get<{ feeds: { source: FeedSource; current: FeedSnapshot | null; stored: number }[] }>('/v1/intel')).body.feeds
+        : await withFeeds(io, program.opts<{ dataDir: string }>().dataDir, (store) => Promise.all(SOURCES.map(async (source) => ({ source, current: (await store.current(source)) ?? null, stored: (await store.list(source)).length }))));
       if (opts.json === true) {
         io.stdout(JSON.stringify({ feeds: rows }, null, 2) + '\n');
         return;
@@ -153,27 +216,41 @@ Examples:
       if (opts.release !== undefined && DEBIAN_RELEASES[opts.release] === undefined) throw new UsageError(`unknown Debian release \`${opts.release}\`: use one of ${Object.keys(DEBIAN_RELEASES).join(', ')}`);
       const threshold = Number(opts.threshold);
       if (!(threshold > 0 && threshold <= 1)) throw new UsageError(`--threshold takes a probability step in (0, 1], got \`${opts.threshold}\``);
-      const store = feedStore(program.opts<{ dataDir: string }>().dataDir);
-      const pick = async (hash: string | undefined, fallback: () => Promise<FeedSnapshot | undefined>, what: string) => {
-        const s = hash === undefined ? await fallback() : await store.find(source, hash);
-        if (s === undefined) throw new UsageError(hash === undefined ? `no ${what} ${source} snapshot to compare (import the feed at least twice, or give --from and --to)` : `no ${source} snapshot with hash \`${hash}\``);
-        return s;
-      };
-      const to = await pick(opts.to, () => store.current(source), 'current');
-      const from = await pick(opts.from, () => store.previous(source), 'previous');
-      if (source === 'kev') {
-        const d = await diffSnapshots(store, 'kev', from, to);
-        io.stdout(opts.json === true ? JSON.stringify(d, null, 2) + '\n' : formatKevDiff(d));
-      } else if (source === 'epss') {
-        const d = await diffSnapshots(store, 'epss', from, to, threshold);
-        io.stdout(opts.json === true ? JSON.stringify(d, null, 2) + '\n' : formatEpssDiff(d));
-      } else {
-        // The tracker names releases by codename, OSV by number.
-        const release = opts.release === undefined ? undefined : source === 'osv' ? DEBIAN_RELEASES[opts.release] : opts.release;
-        const d = await diffSnapshots(store, source, from, to, release);
-        io.stdout(opts.json === true ? JSON.stringify(d, null, 2) + '\n' : formatPackageDiff(NAMES[source], d));
-      }
+      // A diff reads both snapshots whole; the API serves the current ones, not their content.
+      if (serverOf(program) !== undefined) throw new UsageError('`tessera intel diff` compares the snapshots of the data directory\'s store; it has no --server form (GET /v1/intel lists the server\'s current snapshots)');
+      await withFeeds(io, program.opts<{ dataDir: string }>().dataDir, async (store) => {
+        const pick = async (hash: string | undefined, fallback: () => Promise<FeedSnapshot | undefined>, what: string) => {
+          const s = hash === undefined ? await fallback() : await store.find(source, hash);
+          if (s === undefined) throw new UsageError(hash === undefined ? `no ${what} ${source} snapshot to compare (import the feed at least twice, or give --from and --to)` : `no ${source} snapshot with hash \`${hash}\``);
+          return s;
+        };
+        const to = await pick(opts.to, () => store.current(source), 'current');
+        const from = await pick(opts.from, () => store.previous(source), 'previous');
+        if (source === 'kev') {
+          const d = await diffSnapshots(store, 'kev', from, to);
+          io.stdout(opts.json === true ? JSON.stringify(d, null, 2) + '\n' : formatKevDiff(d));
+        } else if (source === 'epss') {
+          const d = await diffSnapshots(store, 'epss', from, to, threshold);
+          io.stdout(opts.json === true ? JSON.stringify(d, null, 2) + '\n' : formatEpssDiff(d));
+        } else {
+          // The tracker names releases by codename, OSV by number.
+          const release = opts.release === undefined ? undefined : source === 'osv' ? DEBIAN_RELEASES[opts.release] : opts.release;
+          const d = await diffSnapshots(store, source, from, to, release);
+          io.stdout(opts.json === true ? JSON.stringify(d, null, 2) + '\n' : formatPackageDiff(NAMES[source], d));
+        }
+      });
     });
+}
+
+function reportImport(io: CliIO, json: boolean, source: FeedSource, changed: boolean, snapshot: FeedSnapshot, server?: string): void {
+  if (json) io.stdout(JSON.stringify({ source, changed, snapshot, ...(server !== undefined ? { server } : {}) }, null, 2) + '\n');
+  else io.stdout(`${changed ? 'imported' : 'unchanged (the current snapshot has the same content)'}: ${describe(snapshot)}${server !== undefined ? ` on ${server}` : ''}\n`);
+}
+
+/** A feed downloaded for a server import (the server has the validators, so no conditional GET). */
+async function downloaded(url: string, current: FeedSnapshot | undefined): Promise<string | undefined> {
+  const got = await download(url, current);
+  return got.status === 'ok' ? got.text : undefined;
 }
 
 function formatKevDiff(d: KevDiff): string {

@@ -27,7 +27,7 @@ import type { CliIO } from '../io.js';
 import { ServerClient } from '../remote-client.js';
 import { withControlPlane, type StoreTarget } from '../store.js';
 import { loadCatalog } from './catalog.js';
-import { feedDir, feedStore, formatIntelDiagnostics } from './intel.js';
+import { adoptFeedFiles, feedDir, formatIntelDiagnostics, IMPORT_DOORBELL } from './intel.js';
 import { parse as parseYaml } from 'yaml';
 
 /** The repository root: the plan's profile sources are relative to it. */
@@ -96,7 +96,7 @@ export function adaptDeps(io: CliIO, dataDir: string, store: ControlPlaneStore, 
     audit: store.audit,
     summaries: new StoreSummaryStore(store.deployments),
     transaction: (work) => store.transaction(work),
-    intel: () => loadIntel(feedStore(dataDir)),
+    intel: () => loadIntel(store.feeds),
     plan: async (app, profile, feeds) => {
       const { universe, sources: indexes } = await (catalog ??= loadCatalog(dataDir));
       const loaded = await (controls ??= loadControlCatalog(CONTROLS_DIR));
@@ -245,7 +245,10 @@ Examples:
       const config = await readMonitorConfig(io, dataDir);
       const events = new EventBus();
       const hook = opts.dryRun === true ? undefined : subscribeWebhook(io, events, config.webhook);
-      const outcomes = await withStore(dataDir, opts, (store) => evaluateDeployments(adaptDeps(io, dataDir, store, events, config, program.version() ?? 'unknown'), { dryRun: opts.dryRun === true, ...(opts.id !== undefined ? { ids: opts.id } : {}) }));
+      const outcomes = await withStore(dataDir, opts, async (store) => {
+        await adoptFeedFiles(io, dataDir, store);
+        return evaluateDeployments(adaptDeps(io, dataDir, store, events, config, program.version() ?? 'unknown'), { dryRun: opts.dryRun === true, ...(opts.id !== undefined ? { ids: opts.id } : {}) });
+      });
       await hook?.close();
       io.stdout(json ? JSON.stringify({ dryRun: opts.dryRun === true, outcomes, events: events.after(0, 10_000) }, null, 2) + '\n' : outcomes.length === 0 ? 'no deployments registered (tessera monitor register)\n' : outcomes.map(formatOutcome).join(''));
       const failed = outcomes.filter((o) => o.status === 'invalid' || o.status === 'no-plan' || o.status === 'failed');
@@ -298,12 +301,16 @@ export async function startMonitor(io: CliIO, store: ControlPlaneStore, opts: { 
       onChange: (leading) => io.stderr(`tessera monitor: ${leading ? 'leading the adaptation loop' : 'following (another node leads the adaptation loop)'}\n`),
     });
   await leadership.start();
-  const feeds = feedStore(opts.dataDir);
+  await adoptFeedFiles(io, opts.dataDir, store);
   const loop = startAdaptationLoop({
     leadership,
     intervalMs: opts.intervalSeconds * 1000,
     ...(opts.pollSeconds !== undefined ? { pollMs: opts.pollSeconds * 1000 } : {}),
-    fingerprint: async () => (await Promise.all(FEEDS.map((s) => feeds.current(s)))).map((s) => s?.hash ?? '-').join(',') + `|${(await store.deployments.listDeployments()).map((d) => d.id).join(',')}`,
+    // The store's current snapshots, which every node shares: an import on any node changes it.
+    fingerprint: async () => {
+      const current = await store.feeds.currentHashes();
+      return FEEDS.map((s) => current[s] ?? '-').join(',') + `|${(await store.deployments.listDeployments()).map((d) => d.id).join(',')}`;
+    },
     run: async () => {
       const outcomes = await evaluateDeployments(adaptDeps(io, opts.dataDir, store, events, config, opts.toolVersion));
       for (const o of outcomes) if (o.status !== 'unchanged') io.stderr(`tessera monitor: ${formatOutcome(o)}`);
@@ -332,15 +339,15 @@ function documentRef(flag: string, value: string | undefined, fileFlag: string):
 }
 
 /**
- * An import (`tessera intel import`, by this or any process on this data directory) ends by
- * renaming a new index.json into the feed directory; watching that directory pokes the loop at
- * once. Best effort: where watching is not possible the poll still finds the change.
+ * An import by `tessera intel import` on this data directory (another process) rings a doorbell
+ * file in the feed directory after its commit; watching that directory pokes the loop at once.
+ * Imports on other nodes (or where watching is not possible) are found by the poll of the store.
  */
 async function watchFeedIndex(io: CliIO, dir: string, onChange: () => void): Promise<FSWatcher | undefined> {
   try {
     await mkdir(dir, { recursive: true });
     const watcher = watch(dir, (_event, file) => {
-      if (file === null || file === 'index.json') onChange();
+      if (file === null || file === IMPORT_DOORBELL) onChange();
     });
     watcher.on('error', (e) => io.stderr(`tessera monitor: no longer watching ${dir} (${e.message}); new intel is found by polling\n`));
     return watcher;

@@ -10,7 +10,7 @@ import { assessRisk, checkApp, checkEnv, checkVulnerabilities, DEBIAN_RELEASES, 
 import { UsageError } from '../errors.js';
 import { failWith, integerOption, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
-import { feedStore, formatIntelDiagnostics } from './intel.js';
+import { formatIntelDiagnostics, withFeeds } from './intel.js';
 
 interface AssessOptions { app: string; env: string; vulns?: string; kev?: string; epss?: string; feeds: boolean; json?: boolean; top: number; release: string }
 
@@ -73,7 +73,7 @@ export async function assessDeployment(program: Command, io: CliIO, opts: Deploy
   const env = accept(io, json, opts.env, 'the env file', checkEnv(await readDocument(io, opts.env, 'env', json)));
   if (DEBIAN_RELEASES[opts.release] === undefined) throw new UsageError(`unknown Debian release \`${opts.release}\`: use one of ${Object.keys(DEBIAN_RELEASES).join(', ')}`);
   const intel: { kev?: Intel['kev']; epss?: Intel['epss']; tracker?: PackageFeeds['tracker']; osv?: PackageFeeds['osv'] } = opts.feeds
-    ? { ...(await loadIntel(feedStore(program.opts<{ dataDir: string }>().dataDir), [...(opts.kev !== undefined ? ['kev' as const] : []), ...(opts.epss !== undefined ? ['epss' as const] : [])])) }
+    ? { ...(await withFeeds(io, program.opts<{ dataDir: string }>().dataDir, (feeds) => loadIntel(feeds, [...(opts.kev !== undefined ? ['kev' as const] : []), ...(opts.epss !== undefined ? ['epss' as const] : [])]))) }
     : {};
   let vulnerabilities: readonly VulnerabilityInput[] = [];
   if (opts.vulns !== undefined) {

@@ -11,6 +11,7 @@ import { ControlPlaneStoreError, openPostgresControlPlane, openSqliteControlPlan
 import { UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { storeFile } from '../store.js';
+import { adoptFeedFiles } from './intel.js';
 import { monitorRunner, startMonitor, type StartedMonitor } from './monitor.js';
 import { seedDemo } from './demo-seed.js';
 
@@ -23,6 +24,8 @@ export interface ServeOptions {
   json: boolean;
   /** Run the adaptation loop every this many seconds (and on every intel import). */
   monitorInterval?: number;
+  /** Largest feed POST /v1/intel/{source} accepts, in bytes (default 64 MiB). */
+  intelBodyLimit?: number;
   /** Which `/v1/authorize` decisions go into the audit log (default: every denied one, no allowed one). */
   auditDecisions?: { denied: boolean; allowedSample: number };
 }
@@ -67,6 +70,8 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks): P
   let server: StartedServer | undefined;
   let monitor: StartedMonitor | undefined;
   try {
+    // Intel is the store's, shared by every node; feed files an older Tessera left here move in once.
+    await adoptFeedFiles(io, opts.dataDir, store);
     // The bootstrap token first: a seed that adds tokens must not hide that the store had none.
     const bootstrap = (await store.tokens.listTokens()).length === 0
       ? await createToken(store, { principal: 'user/admin', role: 'central-admin', at: io.now() })
@@ -74,7 +79,7 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks): P
     const seeded = hooks.seed !== undefined ? await hooks.seed(store) : undefined;
     if (opts.monitorInterval !== undefined) monitor = await startMonitor(io, store, { dataDir: opts.dataDir, intervalSeconds: opts.monitorInterval, databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, toolVersion: 'tessera' });
     try {
-      server = await startServer({ store, host: opts.host, port: opts.port, now: () => io.now(), auditDecisions: opts.auditDecisions ?? { denied: true, allowedSample: 0 }, logger: opts.json ? false : { level: 'warn' }, ...(monitor !== undefined ? { events: monitor.events } : {}), monitor: monitorRunner(io, store, { dataDir: opts.dataDir, toolVersion: 'tessera', ...(monitor !== undefined ? { events: monitor.events } : {}) }) });
+      server = await startServer({ store, host: opts.host, port: opts.port, now: () => io.now(), auditDecisions: opts.auditDecisions ?? { denied: true, allowedSample: 0 }, logger: opts.json ? false : { level: 'warn' }, ...(monitor !== undefined ? { events: monitor.events } : {}), ...(opts.intelBodyLimit !== undefined ? { intelBodyLimit: opts.intelBodyLimit } : {}), onIntelImported: () => monitor?.poke(), monitor: monitorRunner(io, store, { dataDir: opts.dataDir, toolVersion: 'tessera', ...(monitor !== undefined ? { events: monitor.events } : {}) }) });
     } catch (e) {
       // A port in use or not ours to take is the command line's problem, not a crash.
       const code = (e as { code?: unknown }).code;
@@ -138,6 +143,7 @@ export function registerServe(program: Command, io: CliIO, seed?: ServeHooks['se
     .option('--database-schema <name>', 'the PostgreSQL schema that holds the store', 'tessera')
     .option('--demo', 'seed an empty store with the demo: starter fragments, two apps, a token per role')
     .option('--monitor-interval <seconds>', 'run the adaptation loop: re-evaluate deployments this often and on every intel import')
+    .option('--intel-body-limit <MiB>', 'largest threat feed POST /v1/intel/{source} accepts, in MiB', '64')
     .option('--no-audit-denied', 'do not write denied /v1/authorize decisions to the audit log (written by default)')
     .option('--audit-allowed <fraction>', 'also audit this share (0-1) of allowed /v1/authorize decisions', '0')
     .option('--json', 'print the URL and the bootstrap token as one JSON object')
@@ -149,7 +155,7 @@ Examples:
   $ tessera serve --demo                            what \`npm start\` runs
 
 On first start (no tokens yet) a central-admin token is printed once. Stop with Ctrl-C (SIGINT) or SIGTERM.`)
-    .action(async (opts: { host: string; port: string; databaseUrl?: string; databaseSchema: string; demo?: boolean; monitorInterval?: string; auditDenied: boolean; auditAllowed: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { host: string; port: string; databaseUrl?: string; databaseSchema: string; demo?: boolean; monitorInterval?: string; intelBodyLimit: string; auditDenied: boolean; auditAllowed: string; json?: boolean }, cmd: Command) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port \`${opts.port}\` is not a port number (0-65535)`);
       const dataDir = (cmd.optsWithGlobals() as { dataDir: string }).dataDir;
@@ -158,7 +164,9 @@ On first start (no tokens yet) a central-admin token is printed once. Stop with 
       const allowedSample = Number(opts.auditAllowed);
       if (!(allowedSample >= 0 && allowedSample <= 1)) throw new UsageError(`--audit-allowed \`${opts.auditAllowed}\` is not a fraction between 0 and 1`);
       const auditDecisions = { denied: opts.auditDenied, allowedSample };
-      await serve({ host: opts.host, port, dataDir, databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, json: opts.json === true, auditDecisions, ...(monitorInterval !== undefined ? { monitorInterval } : {}) }, io, {
+      const intelMiB = Number(opts.intelBodyLimit);
+      if (!(Number.isInteger(intelMiB) && intelMiB >= 1 && intelMiB <= 1024)) throw new UsageError(`--intel-body-limit \`${opts.intelBodyLimit}\` is not a whole number of MiB (1-1024)`);
+      await serve({ host: opts.host, port, dataDir, databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, json: opts.json === true, auditDecisions, intelBodyLimit: intelMiB * 1024 * 1024, ...(monitorInterval !== undefined ? { monitorInterval } : {}) }, io, {
         seed: opts.demo === true ? (store) => demoSeed(store, io.now()) : seed,
         // Signals are the process's; the CLI's other commands never wait for one, so this is the one place.
         stop: terminationSignal(),

@@ -84,6 +84,9 @@ export const ROUTES: readonly RouteCase[] = [
   { name: 'put an app profile', method: 'PUT', path: '/v1/apps/checkout', ...putNamed, allowed: ['admin'] },
   { name: 'get an environment', method: 'GET', path: '/v1/environments/checkout', allowed: ['admin', 'dave'] },
   { name: 'put an environment', method: 'PUT', path: '/v1/environments/checkout', ...putNamed, allowed: ['admin'] },
+  // Threat intel: a JSON value that is no KEV catalog, so the allowed caller gets 422 and nothing is imported.
+  { name: 'import a threat feed', method: 'POST', path: '/v1/intel/kev', body: { vulnerabilities: 'none' }, allowed: ['admin'] },
+  { name: 'list threat feeds', method: 'GET', path: '/v1/intel', allowed: ['admin', 'dave'] },
 ];
 
 export function accessSuite(h: () => Harness): void {
@@ -123,7 +126,7 @@ export function accessSuite(h: () => Harness): void {
     const doc = (await h().call('GET', '/openapi.json', { as: null })).body as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     const open = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];
-    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.path.replace(/pay-read/, '{id}').replace(/checkout/, '{id}').replace(/tk_0+/, '{id}').replace(/versions\/1/, 'versions/{version}').replace(/assignments\/\{id\}/, 'assignments/{principal}').replace(/(apps|environments)\/\{id\}/, '$1/{name}').replace(DIGEST, '{digest}')}`));
+    const tested = new Set(ROUTES.map((r) => `${r.method} ${r.path.replace(/pay-read/, '{id}').replace(/checkout/, '{id}').replace(/tk_0+/, '{id}').replace(/versions\/1/, 'versions/{version}').replace(/assignments\/\{id\}/, 'assignments/{principal}').replace(/(apps|environments)\/\{id\}/, '$1/{name}').replace(DIGEST, '{digest}').replace(/intel\/kev/, 'intel/{source}')}`));
     for (const route of documented) if (!open.includes(route)) expect(tested, route).toContain(route);
   });
 }

@@ -11,6 +11,7 @@ import * as policies004 from './004-policies.js';
 import * as summaries005 from './005-deployment-summaries.js';
 import * as artifacts006 from './006-artifacts.js';
 import * as events007 from './007-events.js';
+import * as feedSnapshots008 from './008-feed-snapshots.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-fragments': fragments001,
@@ -20,4 +21,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005-deployment-summaries': summaries005,
   '006-artifacts': artifacts006,
   '007-events': events007,
+  '008-feed-snapshots': feedSnapshots008,
 };
