@@ -82,6 +82,15 @@ export class ResourceArn {
     return this.c4 + 1;
   }
 
+  /** Where the service field starts in `text`, and its length (read in place by the resource index). */
+  get serviceStart(): number {
+    return this.c1 + 1;
+  }
+
+  get serviceLength(): number {
+    return this.c2 - this.c1 - 1;
+  }
+
   /** Do partition, region and account pass the pattern's tests (service and resource unchecked)? */
   headMatches(p: FieldPattern): boolean {
     const [partition, , region, account] = p.head;

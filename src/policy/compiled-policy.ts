@@ -4,7 +4,7 @@
  * services, NotAction) kept aside. Looking up the statements for an action touches only those.
  */
 import { compileStatement, type CompiledStatement } from './compile-statement.js';
-import type { StatementRef } from './decision.js';
+import { formatRef, REF_DESCRIPTION, type StatementRef } from './decision.js';
 import type { Diagnostic } from './diagnostics.js';
 import { PredicateTable } from './predicates.js';
 import type { ParsedPolicy } from './policy-set.js';
@@ -34,6 +34,7 @@ function statementRef(p: ParsedPolicy, s: ParsedPolicy['document']['statements']
   if (p.document.id !== undefined) ref.policyId = p.document.id;
   if (s.sid !== undefined) ref.sid = s.sid;
   if (s.loc !== undefined) ref.location = s.loc;
+  Object.defineProperty(ref, REF_DESCRIPTION, { value: formatRef(ref), enumerable: false });
   return ref;
 }
 

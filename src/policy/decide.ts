@@ -8,7 +8,7 @@
  * deciding statements and the missing context keys do not depend on statement order; steps run
  * in AWS's order and stop as soon as the decision is known.
  */
-import { sortRefs, type Decision, type ImplicitDenyCause, type StatementRef } from './decision.js';
+import { formatRef, REF_DESCRIPTION, sortRefs, type Decision, type DescribedRef, type ImplicitDenyCause, type StatementRef } from './decision.js';
 import { applies, principalOf } from './applies.js';
 import { strongerMatch, type PrincipalMatch } from './principal.js';
 import type { RequestContext } from './request-context.js';
@@ -45,7 +45,7 @@ export interface DecisionStep {
 }
 
 /** Evaluates every candidate of a set; returns the refs of those that apply, in document order. */
-function applying(set: StatementSet, ctx: RequestContext, hasBoundary: boolean, skipOrgPolicies = false): StatementRef[] {
+function applying(set: StatementSet, ctx: RequestContext, hasBoundary: boolean, skipOrgPolicies = false): readonly StatementRef[] {
   return set.collect(ctx, hasBoundary, skipOrgPolicies);
 }
 
@@ -165,7 +165,7 @@ function implicitDeny(ctx: RequestContext, out: Outcome, steps: DecisionStep[] |
   return finish(ctx, out, 'ImplicitDeny', [], cause, `implicitly denied: ${reason}`);
 }
 
-function finish(ctx: RequestContext, out: Outcome, decision: Decision['decision'], decidingStatements: StatementRef[], implicitDeny: ImplicitDenyCause | undefined, summary: string): Decision {
+function finish(ctx: RequestContext, out: Outcome, decision: Decision['decision'], decidingStatements: readonly StatementRef[], implicitDeny: ImplicitDenyCause | undefined, summary: string): Decision {
   // One object shape for every decision; JSON output leaves the undefined fields out.
   return {
     decision,
@@ -182,7 +182,5 @@ function finish(ctx: RequestContext, out: Outcome, decision: Decision['decision'
 /** `identity[0] statement `ReadReports` (line 4)` or `scp[1][0] statement #2`. */
 export function describeRef(ref: StatementRef | undefined): string {
   if (ref === undefined) return 'no statement';
-  const stmt = ref.sid !== undefined && ref.sid !== '' ? `statement \`${ref.sid}\`` : `statement #${ref.statementIndex}`;
-  const where = ref.location !== undefined ? ` (line ${ref.location.line})` : '';
-  return `${ref.policyName} ${stmt}${where}`;
+  return (ref as DescribedRef)[REF_DESCRIPTION] ?? formatRef(ref);
 }

@@ -24,6 +24,22 @@ export interface StatementRef {
   readonly location?: SourceLocation;
 }
 
+/**
+ * A compiled statement's ref carries its description (describeRef in decide.ts) under this key,
+ * written once at compile time and not enumerable, so JSON output and equality checks do not see
+ * it: a decision's summary then formats no numbers on the request path.
+ */
+export const REF_DESCRIPTION: unique symbol = Symbol('tessera.refDescription');
+
+export type DescribedRef = StatementRef & { readonly [REF_DESCRIPTION]?: string };
+
+/** `identity[0] statement `ReadReports` (line 4)` or `scp[1][0] statement #2`. */
+export function formatRef(ref: StatementRef): string {
+  const stmt = ref.sid !== undefined && ref.sid !== '' ? `statement \`${ref.sid}\`` : `statement #${ref.statementIndex}`;
+  const where = ref.location !== undefined ? ` (line ${ref.location.line})` : '';
+  return `${ref.policyName} ${stmt}${where}`;
+}
+
 export interface ImplicitDenyCause {
   /** The policy type that did not allow the request. */
   readonly policyType: PolicyType;

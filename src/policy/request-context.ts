@@ -16,13 +16,19 @@ import type { AuthorizationRequest, ContextValue } from './request.js';
 /** Callers parsed once per principal string, shared across requests (bounded). */
 export class CallerCache {
   private readonly map = new Map<string, Caller>();
+  /** The last principal asked for: calls come in runs from one caller, and comparing a string is cheaper than hashing it. */
+  private lastPrincipal = '';
+  private lastCaller: Caller | undefined;
   get(principal: string): Caller {
+    if (principal === this.lastPrincipal && this.lastCaller !== undefined) return this.lastCaller;
     let c = this.map.get(principal);
     if (c === undefined) {
       c = parseCaller(principal);
       if (this.map.size >= 10_000) this.map.clear();
       this.map.set(principal, c);
     }
+    this.lastPrincipal = principal;
+    this.lastCaller = c;
     return c;
   }
 }
@@ -175,7 +181,7 @@ export class RequestContext {
   }
 
   /** The missing keys, sorted case-insensitively. */
-  missingKeys(): string[] {
+  missingKeys(): readonly string[] {
     if (this.missing === undefined) return [];
     return this.missing.length < 2 ? this.missing : this.missing.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
   }

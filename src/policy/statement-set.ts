@@ -18,9 +18,10 @@
  * statements of every policy, shared by the sets of every action: the parts of it that requests
  * use stay warm, whereas per-action indexes (one per action, each visited by a few requests) are
  * cold and cost a cache miss at every step. A set keeps a bitset of the index keys that belong to
- * its statements and skips the others. Each service's prefixes sit in an open-addressing hash
- * table of typed arrays, probed with hashes of the request's resource-field prefixes computed once
- * per request (no substring is cut or hashed per lookup); the index entries a request matches are
+ * its statements and skips the others. The services sit in an open-addressing table probed with
+ * a hash of the request's service field, and each service's prefixes in an open-addressing table
+ * of typed arrays, probed with the rolling hash of the request's resource field as one pass over
+ * it reaches each prefix length (no substring is cut or hashed per lookup); the entries a request matches are
  * found once and reused by every set the decision consults. Patterns with an exact resource field
  * (exact ARNs, region wildcards) are looked up only under the request's whole field: a shorter
  * prefix cannot match them.
@@ -64,7 +65,9 @@ interface ServiceBucket {
  * fields do not match, without reading any object.
  */
 export class ResourceIndex {
-  private readonly buckets = new Map<string, ServiceBucket>();
+  /** Open addressing over the services' names (linear probing; undefined: an empty slot), and their buckets in the same slots. */
+  private readonly serviceNames: (string | undefined)[];
+  private readonly serviceBuckets: (ServiceBucket | undefined)[];
   /** KEY ints per key: what the index decides with (see resource-keys.ts). */
   private readonly keys: Int32Array;
   private readonly keyStatement: CompiledStatement[] = [];
@@ -90,7 +93,16 @@ export class ResourceIndex {
       }
     }
     this.keys = new Int32Array(count * KEY);
-    for (const [service, keys] of byService) this.buckets.set(service, this.bucket(keys));
+    let size = 8;
+    while (size < 2 * byService.size) size *= 2;
+    this.serviceNames = new Array<string | undefined>(size).fill(undefined);
+    this.serviceBuckets = new Array<ServiceBucket | undefined>(size).fill(undefined);
+    for (const [service, keys] of byService) {
+      let slot = mix(extendHash(service)) & (size - 1);
+      while (this.serviceNames[slot] !== undefined) slot = (slot + 1) & (size - 1);
+      this.serviceNames[slot] = service;
+      this.serviceBuckets[slot] = this.bucket(keys);
+    }
   }
 
   get keyCount(): number {
@@ -135,28 +147,56 @@ export class ResourceIndex {
   private find(ctx: RequestContext, arn: ResourceArn): void {
     this.rangesOf = ctx.visitStamp;
     this.rangeCount = 0;
-    const bucket = this.buckets.get(arn.service);
+    const bucket = this.bucketOf(arn);
     if (bucket === undefined) return;
+    // One pass over the request's resource field, in place: the rolling hash of each prefix is
+    // probed as soon as it reaches one of the bucket's prefix lengths, then the whole field's
+    // for exact entries. Prefixes longer than the field cannot match.
+    const text = arn.text;
+    const start = arn.resourceStart;
     const fieldLength = arn.resourceLength;
-    const hashes = prefixHashes(ctx, arn);
     const lengths = bucket.lengths;
-    for (let i = 0; i < lengths.length; i++) {
-      const length = lengths[i] as number;
+    let h = 0;
+    let i = 0;
+    for (let l = 0; l < lengths.length; l++) {
+      const length = lengths[l] as number;
       if (length > fieldLength) break;
-      this.probe(bucket, hashes[length] as number, length, 0);
+      for (; i < length; i++) h = (Math.imul(h, 31) + text.charCodeAt(start + i)) | 0;
+      this.probe(bucket, h, length, 0, text, start);
     }
-    if (bucket.hasExact) this.probe(bucket, (hashes[fieldLength] as number) ^ EXACT_SALT, fieldLength, 1);
+    if (!bucket.hasExact) return;
+    for (; i < fieldLength; i++) h = (Math.imul(h, 31) + text.charCodeAt(start + i)) | 0;
+    this.probe(bucket, h ^ EXACT_SALT, fieldLength, 1, text, start);
   }
 
-  /** Records the keys of the entry with this hash whose prefix is the request field's first `length` characters. */
-  private probe(b: ServiceBucket, hash: number, length: number, exact: number): void {
+  /**
+   * The bucket of the request's service, found by hashing the service field in place (no substring
+   * is cut, hashed and compared by a Map on every request).
+   */
+  private bucketOf(arn: ResourceArn): ServiceBucket | undefined {
+    const text = arn.text;
+    const start = arn.serviceStart;
+    const length = arn.serviceLength;
+    let h = 0;
+    for (let i = 0; i < length; i++) h = (Math.imul(h, 31) + text.charCodeAt(start + i)) | 0;
+    const names = this.serviceNames;
+    const mask = names.length - 1;
+    for (let slot = mix(h) & mask; ; slot = (slot + 1) & mask) {
+      const name = names[slot];
+      if (name === undefined) return undefined;
+      if (name.length === length && text.startsWith(name, start)) return this.serviceBuckets[slot];
+    }
+  }
+
+  /** Records the keys of the entry with this hash whose prefix is the first `length` characters of the request's field (at `start` in `text`). */
+  private probe(b: ServiceBucket, hash: number, length: number, exact: number, text: string, start: number): void {
     const mask = b.mask;
     const entries = b.entries;
     for (let slot = mix(hash) & mask; ; slot = (slot + 1) & mask) {
       const e = (b.slots[slot] as number) - 1;
       if (e < 0) return;
       const at = e * ENTRY;
-      if (entries[at] !== hash || entries[at + 1] !== exact || entries[at + 5] !== length || !samePrefix(this.chars, entries[at + 4] as number, length)) continue;
+      if (entries[at] !== hash || entries[at + 1] !== exact || entries[at + 5] !== length || !samePrefix(this.chars, entries[at + 4] as number, length, text, start)) continue;
       const n = this.rangeCount;
       if (2 * n + 2 > this.ranges.length) {
         const grown = new Int32Array(this.ranges.length * 2);
@@ -282,7 +322,7 @@ export class StatementSet {
    * when asked. Allocates nothing when none applies (the common case for most steps of most
    * requests).
    */
-  collect(ctx: RequestContext, hasBoundary: boolean, skipOrgPolicies: boolean): StatementRef[] {
+  collect(ctx: RequestContext, hasBoundary: boolean, skipOrgPolicies: boolean): readonly StatementRef[] {
     let out: StatementRef[] | undefined;
     // Whether the refs came in document order, judged by the statements' ranks (the statements
     // are in cache, having just been evaluated; their refs are not).
@@ -360,39 +400,9 @@ function mix(h: number): number {
   return h ^ (h >>> 13);
 }
 
-/**
- * The request's resource field as code units, and the hashes of each of its prefixes (index =
- * prefix length), computed once per request into scratch shared by all indexes: `hashOf` names
- * the request they hold.
- */
-let hashScratch = new Int32Array(256);
-let fieldChars = new Uint16Array(256);
-let hashOf = -1;
-
-function prefixHashes(ctx: RequestContext, arn: ResourceArn): Int32Array {
-  if (hashOf === ctx.visitStamp) return hashScratch;
-  // The resource field is read in place in the request's string (a copy of it costs a slice).
-  const text = arn.text;
-  const start = arn.resourceStart;
-  const length = arn.resourceLength;
-  if (length + 1 > hashScratch.length) {
-    hashScratch = new Int32Array(2 * (length + 1));
-    fieldChars = new Uint16Array(2 * (length + 1));
-  }
-  let h = 0;
-  hashScratch[0] = 0;
-  for (let i = 0; i < length; i++) {
-    const c = text.charCodeAt(start + i);
-    fieldChars[i] = c;
-    hashScratch[i + 1] = h = (Math.imul(h, 31) + c) | 0;
-  }
-  hashOf = ctx.visitStamp;
-  return hashScratch;
-}
-
-/** Whether `length` code units of `chars` from `at` are the request field's first `length` (prefixHashes ran for it). */
-function samePrefix(chars: Uint16Array, at: number, length: number): boolean {
-  for (let i = 0; i < length; i++) if (chars[at + i] !== fieldChars[i]) return false;
+/** Whether `length` code units of `chars` from `at` are those of `text` from `start`. */
+function samePrefix(chars: Uint16Array, at: number, length: number, text: string, start: number): boolean {
+  for (let i = 0; i < length; i++) if (chars[at + i] !== text.charCodeAt(start + i)) return false;
   return true;
 }
 
