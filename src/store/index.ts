@@ -44,6 +44,7 @@ export type {
   DeploymentRecord,
   DeploymentStore,
   DocumentReference,
+  EventPruneOptions,
   EventStore,
   ImageLineageRecord,
   Role,
