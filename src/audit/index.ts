@@ -2,5 +2,7 @@
 export type { AuditEventInput, AuditRecord } from './model.js';
 export { AUDIT_OUTCOMES, GENESIS_HASH } from './model.js';
 export { chainRecord, hashRecord } from './chain.js';
-export type { ChainProblem, ChainProblemCode, ChainVerification } from './verify.js';
-export { verifyChain } from './verify.js';
+export type { ChainProblem, ChainProblemCode, ChainVerification, ChainVerifyOptions } from './verify.js';
+export { ChainVerifier, verifyChain, verifyChainStream } from './verify.js';
+export type { AuditPageReader } from './pages.js';
+export { pagedAuditRecords } from './pages.js';

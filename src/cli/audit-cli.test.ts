@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -95,6 +95,28 @@ describe('tessera audit verify', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out).problems[0]).toMatchObject({ code: 'audit/reordered', seq: 2 });
     expect((await tessera(['audit', 'verify', '--file', 'a.jsonl'], { files: { 'a.jsonl': '{"seq": 1}\n' } })).code).toBe(2);
+  });
+
+  it('reads an export file from disk line by line, naming the line that is not a record', async () => {
+    const dir = await dataDir(30);
+    const exported = (await tessera(['--data-dir', dir, 'audit', 'export'])).out;
+    const file = join(dir, 'audit.jsonl');
+    writeFileSync(file, exported);
+    const ok = await tessera(['audit', 'verify', '--file', file, '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ ok: true, records: 30, head: { seq: 30 } });
+    const lines = exported.trim().split('\n');
+    writeFileSync(file, [...lines.slice(0, 10), ...lines.slice(12)].join('\r\n') + '\r\n');
+    const gap = await tessera(['audit', 'verify', '--file', file, '--json']);
+    expect(gap.code).toBe(1);
+    expect(JSON.parse(gap.out).problems).toEqual([expect.objectContaining({ code: 'audit/removed', seq: 11, message: 'records 11–12 are missing' })]);
+    writeFileSync(file, [...lines.slice(0, 20), 'not json', ...lines.slice(20)].join('\n'));
+    const bad = await tessera(['audit', 'verify', '--file', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain(`${file}:21: not a JSON line`);
+    const missing = await tessera(['audit', 'verify', '--file', join(dir, 'nope.jsonl')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('cannot read audit export');
   });
 });
 

@@ -2,14 +2,21 @@
  * The CLI's window on the world, injected so that commands run in-process in tests and against
  * the real process in `bin/tessera`.
  */
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
   readFile(path: string): Promise<string>;
+  /**
+   * The file's lines (`-`: stdin) as they are read, for inputs too long to hold whole (an audit
+   * export). Optional: without it, a command reads the file with readFile and splits it.
+   */
+  readLines?(path: string): AsyncIterable<string>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether stdout is a terminal (colors, progress). */
   readonly isTTY: boolean;
@@ -22,6 +29,7 @@ export function processIO(): CliIO {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     readFile: async (path) => (path === '-' ? readStdin() : readFile(path, 'utf8')),
+    readLines: fileLines,
     env: process.env,
     isTTY: process.stdout.isTTY === true,
     now: () => new Date(),
@@ -32,6 +40,11 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The lines of a file (`-`: stdin) as they are read; a read error (no such file) rejects the iteration. */
+export function fileLines(path: string): AsyncIterable<string> {
+  return createInterface({ input: path === '-' ? process.stdin : createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
 }
 
 /** `--data-dir`, else TESSERA_DATA_DIR, else `$XDG_DATA_HOME/tessera`, else `~/.local/share/tessera`. */

@@ -7,4 +7,5 @@ export { ROLE_POLICIES, ROLES } from './roles.js';
 export { TESSERA_ACTIONS, engineArn, trn, type TesseraAction } from './resources.js';
 export { hashSecret, newToken, parseToken, verifySecret, type NewToken } from './tokens.js';
 export { createToken } from './bootstrap.js';
+export { DEFAULT_EVENT_RETENTION_DAYS, startEventRetention, type EventRetention, type EventRetentionOptions } from './event-retention.js';
 export type { Problem } from './problem.js';

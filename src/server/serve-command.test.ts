@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serve } from '../cli/commands/serve.js';
+import { serve, type ServeOptions } from '../cli/commands/serve.js';
 import type { CliIO } from '../cli/io.js';
+import { tessera } from '../../test/support/cli.js';
 import type { StartedServer } from './server.js';
 
 const dirs: string[] = [];
@@ -26,13 +27,13 @@ function io(): CliIO & { out: string } {
 }
 
 /** Starts `serve`, runs `work` against it, then stops it and waits for the clean close. */
-async function withServe(dataDir: string, json: boolean, work: (s: StartedServer, out: CliIO & { out: string }) => Promise<void>, seed?: Parameters<typeof serve>[2]['seed']) {
+async function withServe(dataDir: string, json: boolean, work: (s: StartedServer, out: CliIO & { out: string }) => Promise<void>, seed?: Parameters<typeof serve>[2]['seed'], options: Partial<ServeOptions> = {}) {
   const out = io();
   let stop!: () => void;
   const stopped = new Promise<void>((r) => (stop = r));
   let started!: (s: StartedServer) => void;
   const listening = new Promise<StartedServer>((r) => (started = r));
-  const running = serve({ host: '127.0.0.1', port: 0, dataDir, databaseSchema: 'tessera', json }, out, { stop: stopped, onListening: started, seed });
+  const running = serve({ host: '127.0.0.1', port: 0, dataDir, databaseSchema: 'tessera', json, ...options }, out, { stop: stopped, onListening: started, seed });
   const s = await Promise.race([listening, running.then(() => { throw new Error('serve ended early'); })]);
   try {
     await work(s, out);
@@ -88,5 +89,38 @@ describe('tessera serve', () => {
       const decisions = audit.items.filter((a) => a.action === 'tessera:Authorize');
       expect(decisions.map((a) => a.outcome)).toEqual(['denied']);
     });
+  });
+
+  it('prunes events older than the retention at start; a reader from the beginning is told it missed them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-serve-'));
+    dirs.push(dir);
+    // The clock is 2026-11-23: 60 days back is past a 30-day retention, 3 days back is not.
+    const seed: Parameters<typeof serve>[2]['seed'] = async (store) => {
+      for (const at of ['2026-09-24T10:00:00.000Z', '2026-09-25T10:00:00.000Z', '2026-11-20T10:00:00.000Z']) await store.events.append({ type: 'deployment.rebuilt', at, deploymentId: 'web', detail: null });
+    };
+    await withServe(dir, true, async (s, out) => {
+      const token = (JSON.parse(out.out) as { bootstrapToken: string }).bootstrapToken;
+      const page = (await (await fetch(`${s.url}/v1/events?after=0`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { seq: number }[]; head: number; pruned?: boolean; oldestSeq?: number };
+      expect(page.items.map((e) => e.seq)).toEqual([3]);
+      expect(page).toMatchObject({ head: 3, pruned: true, oldestSeq: 3 });
+    }, seed, { eventRetentionDays: 30 });
+    // 0 keeps events forever: the same seed on a fresh store keeps all three.
+    const keep = await mkdtemp(join(tmpdir(), 'tessera-serve-'));
+    dirs.push(keep);
+    await withServe(keep, true, async (s, out) => {
+      const token = (JSON.parse(out.out) as { bootstrapToken: string }).bootstrapToken;
+      const page = (await (await fetch(`${s.url}/v1/events?after=0`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { seq: number }[]; pruned?: boolean };
+      expect(page.items.map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(page.pruned).toBeUndefined();
+    }, seed, { eventRetentionDays: 0 });
+  });
+
+  it('refuses an --event-retention that is not a whole number of days, and documents it', async () => {
+    for (const bad of ['-1', '1.5', 'week']) {
+      const r = await tessera(['serve', '--event-retention', bad]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`--event-retention \`${bad}\``);
+    }
+    expect((await tessera(['serve', '--help'])).out).toContain('--event-retention <days>');
   });
 });

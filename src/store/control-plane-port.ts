@@ -149,8 +149,24 @@ export interface EventStore {
   append(event: StoredEventInput): Promise<StoredEvent>;
   /** Events with seq > afterSeq, oldest first, at most `limit` (InvalidStoreArgumentError for negatives). */
   list(afterSeq: number, limit: number): Promise<StoredEvent[]>;
-  /** The newest seq, 0 before any event. */
+  /** The newest seq, 0 before any event; pruning never lowers it (seqs are never reused). */
   head(): Promise<number>;
+  /**
+   * Removes the oldest events, in one statement, and says how many: those beyond the latest
+   * `keepLatest`, and those before the first event `at` or after `olderThan` (ISO 8601); given
+   * both, an event goes when either says so. Only a prefix of the list goes (oldest first, by seq),
+   * so what remains has no holes: a reader whose `after` is below the oldest kept seq missed events
+   * (GET /v1/events says so). InvalidStoreArgumentError for neither option, a negative or fractional
+   * `keepLatest`, or an `olderThan` that is not a date.
+   */
+  prune(options: EventPruneOptions): Promise<number>;
+}
+
+export interface EventPruneOptions {
+  /** Keep at most this many of the newest events. */
+  keepLatest?: number;
+  /** Remove events older than this instant (ISO 8601); compared with `at` as UTC ISO text. */
+  olderThan?: string;
 }
 
 /**

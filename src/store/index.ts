@@ -45,6 +45,7 @@ export type {
   DeploymentRecord,
   DeploymentStore,
   DocumentReference,
+  EventPruneOptions,
   EventStore,
   ImageLineageRecord,
   Role,

@@ -1,6 +1,6 @@
 /** Runs the CLI in-process with captured output, a pinned clock and a given environment. */
 import { readFile } from 'node:fs/promises';
-import type { CliIO } from '../../src/cli/io.js';
+import { fileLines, type CliIO } from '../../src/cli/io.js';
 import { run } from '../../src/cli/main.js';
 
 export interface CliResult {
@@ -17,6 +17,10 @@ export async function tessera(args: readonly string[], options: { files?: Record
     stdout: (t) => void (out += t),
     stderr: (t) => void (err += t),
     readFile: async (p) => options.files?.[p] ?? readFile(p, 'utf8'),
+    readLines: (p) => {
+      const served = options.files?.[p];
+      return served === undefined ? fileLines(p) : (async function* () { yield* served.split('\n'); })();
+    },
     env: { HOME: '/home/test', ...options.env },
     isTTY: false,
     now: () => options.now ?? new Date('2026-11-23T10:00:00Z'),

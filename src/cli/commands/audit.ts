@@ -4,13 +4,14 @@
  * and how: a record edited, records removed, or records reordered. Export writes records as JSON
  * lines, the form `verify --file` checks offline. With `--server URL --token T` both read the
  * server's log through GET /v1/audit page by page and verify the chain here, so the check does not
- * rest on the server's word (its own /v1/audit/verify would).
+ * rest on the server's word (its own /v1/audit/verify would). Verification streams: the store or
+ * the server is read a page at a time, an export a line at a time, into the chain verifier, which
+ * holds a small window of records; a log of any length verifies in bounded memory.
  */
 import type { Command } from 'commander';
-import { verifyChain } from '../../audit/index.js';
+import { pagedAuditRecords, verifyChainStream } from '../../audit/index.js';
 import type { AuditRecord, ChainVerification } from '../../audit/index.js';
 import { ControlPlaneStoreError } from '../../store/index.js';
-import type { AuditLogStore } from '../../store/index.js';
 import { InputError, UsageError } from '../errors.js';
 import { failWith, integerOption, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
@@ -56,12 +57,12 @@ Examples:
     .action(async (opts: { file?: string; json?: boolean }, cmd: Command) => {
       const json = opts.json === true;
       const server = opts.file === undefined ? remote(cmd) : undefined;
-      const records = opts.file !== undefined
-        ? parseExport(await readText(io, opts.file, 'audit export'), opts.file)
+      const result = opts.file !== undefined
+        ? await verifyChainStream(exportRecords(io, opts.file))
         : server !== undefined
-          ? await readAllRemote(server)
-          : await guarded(io, json, () => withControlPlane(dataDir(cmd), (store) => readAll(store.audit)));
-      report(io, verifyChain(records), json);
+          ? await verifyChainStream(pagedAuditRecords((after, limit) => remotePage(server, after, limit), REMOTE_PAGE))
+          : await guarded(io, json, () => withControlPlane(dataDir(cmd), (store) => verifyChainStream(pagedAuditRecords((after, limit) => store.audit.read(after, limit), PAGE))));
+      report(io, result, json);
     });
 
   audit.command('export').description('print records as JSON lines, oldest first')
@@ -94,29 +95,11 @@ Examples:
     });
 }
 
-async function readAll(log: AuditLogStore): Promise<AuditRecord[]> {
-  const out: AuditRecord[] = [];
-  for (;;) {
-    const page = await log.read(out.at(-1)?.seq ?? 0, PAGE);
-    out.push(...page);
-    if (page.length < PAGE) return out;
-  }
-}
-
 /** The server's page size limit for GET /v1/audit. */
 const REMOTE_PAGE = 1000;
 
 async function remotePage(server: ServerClient, after: number, limit: number): Promise<AuditRecord[]> {
   return (await server.get<{ items: AuditRecord[] }>(`/v1/audit?after=${after}&limit=${limit}`)).body.items;
-}
-
-async function readAllRemote(server: ServerClient): Promise<AuditRecord[]> {
-  const out: AuditRecord[] = [];
-  for (;;) {
-    const page = await remotePage(server, out.at(-1)?.seq ?? 0, REMOTE_PAGE);
-    out.push(...page);
-    if (page.length < REMOTE_PAGE) return out;
-  }
 }
 
 /** Writes each page as it arrives: an export of a long log never sits in memory whole. */
@@ -160,21 +143,41 @@ function ordered(r: AuditRecord): AuditRecord {
   return { seq: r.seq, prevHash: r.prevHash, hash: r.hash, at: r.at, actor: r.actor, action: r.action, resource: r.resource, outcome: r.outcome, detail: r.detail };
 }
 
-function parseExport(text: string, file: string): AuditRecord[] {
-  const records: AuditRecord[] = [];
-  for (const [i, line] of text.split('\n').entries()) {
-    if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      throw new UsageError(`${file}:${i + 1}: not a JSON line (${(e as Error).message})`);
+/**
+ * The records of an export, parsed line by line as the file is read (io.readLines), so that an
+ * export of any length is never held whole; an IO without readLines reads the text and splits it.
+ */
+async function* exportRecords(io: CliIO, file: string): AsyncGenerator<AuditRecord> {
+  const lines = io.readLines?.(file) ?? (async function* () { yield* (await readText(io, file, 'audit export')).split('\n'); })();
+  const it = lines[Symbol.asyncIterator]();
+  try {
+    for (let n = 1; ; n++) {
+      let next: IteratorResult<string>;
+      try {
+        next = await it.next();
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError(`cannot read audit export \`${file}\`: ${(e as Error).message}`);
+      }
+      if (next.done === true) return;
+      if (next.value.trim() !== '') yield parseExportLine(next.value, `${file}:${n}`);
     }
-    const r = value as Partial<AuditRecord> | null;
-    if (r === null || typeof r !== 'object' || typeof r.seq !== 'number' || typeof r.hash !== 'string' || typeof r.prevHash !== 'string') {
-      throw new UsageError(`${file}:${i + 1}: not an audit record (seq, prevHash and hash are required)`);
-    }
-    records.push(r as AuditRecord);
+  } finally {
+    // A bad line ends the read early: close the file (readline's return closes its stream).
+    await it.return?.();
   }
-  return records;
+}
+
+function parseExportLine(line: string, where: string): AuditRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    throw new UsageError(`${where}: not a JSON line (${(e as Error).message})`);
+  }
+  const r = value as Partial<AuditRecord> | null;
+  if (r === null || typeof r !== 'object' || typeof r.seq !== 'number' || typeof r.hash !== 'string' || typeof r.prevHash !== 'string') {
+    throw new UsageError(`${where}: not an audit record (seq, prevHash and hash are required)`);
+  }
+  return r as AuditRecord;
 }

@@ -2,11 +2,12 @@
  * `tessera serve`: the control plane's HTTP API over the data directory's SQLite store (or
  * PostgreSQL with --database-url). On a store without tokens it creates a central-admin token and
  * prints it once, with the URL: there is no other way in. Runs until SIGINT or SIGTERM, then stops
- * accepting, finishes the requests in flight and closes the store.
+ * accepting, finishes the requests in flight and closes the store. Stored adaptation-loop events
+ * older than --event-retention days are pruned at start and hourly (src/server/event-retention.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createToken, startServer, type StartedServer } from '../../server/index.js';
+import { DEFAULT_EVENT_RETENTION_DAYS, createToken, startEventRetention, startServer, type EventRetention, type StartedServer } from '../../server/index.js';
 import { ControlPlaneStoreError, openPostgresControlPlane, openSqliteControlPlane, type ControlPlaneStore } from '../../store/index.js';
 import { UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
@@ -28,6 +29,8 @@ export interface ServeOptions {
   intelBodyLimit?: number;
   /** Which `/v1/authorize` decisions go into the audit log (default: every denied one, no allowed one). */
   auditDecisions?: { denied: boolean; allowedSample: number };
+  /** Prune stored events older than this many days, at start and hourly; undefined or 0 keeps them forever. */
+  eventRetentionDays?: number;
 }
 
 export interface SeedOutput {
@@ -69,6 +72,7 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks): P
   const store = await openStore(opts);
   let server: StartedServer | undefined;
   let monitor: StartedMonitor | undefined;
+  let retention: EventRetention | undefined;
   try {
     // Intel is the store's, shared by every node; feed files an older Tessera left here move in once.
     await adoptFeedFiles(io, opts.dataDir, store);
@@ -77,6 +81,10 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks): P
       ? await createToken(store, { principal: 'user/admin', role: 'central-admin', at: io.now() })
       : undefined;
     const seeded = hooks.seed !== undefined ? await hooks.seed(store) : undefined;
+    if (opts.eventRetentionDays !== undefined && opts.eventRetentionDays > 0) {
+      retention = startEventRetention(store.events, { days: opts.eventRetentionDays, now: () => io.now(), onError: (e) => io.stderr(`tessera: pruning old events failed (retried hourly): ${(e as Error).message}\n`) });
+      await retention.started;
+    }
     if (opts.monitorInterval !== undefined) monitor = await startMonitor(io, store, { dataDir: opts.dataDir, intervalSeconds: opts.monitorInterval, databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, toolVersion: 'tessera' });
     try {
       server = await startServer({ store, host: opts.host, port: opts.port, now: () => io.now(), auditDecisions: opts.auditDecisions ?? { denied: true, allowedSample: 0 }, logger: opts.json ? false : { level: 'warn' }, ...(monitor !== undefined ? { events: monitor.events } : {}), ...(opts.intelBodyLimit !== undefined ? { intelBodyLimit: opts.intelBodyLimit } : {}), onIntelImported: () => monitor?.poke(), monitor: monitorRunner(io, store, { dataDir: opts.dataDir, toolVersion: 'tessera', ...(monitor !== undefined ? { events: monitor.events } : {}) }) });
@@ -99,8 +107,9 @@ export async function serve(opts: ServeOptions, io: CliIO, hooks: ServeHooks): P
     hooks.onListening?.(server);
     await hooks.stop;
   } finally {
-    // The loop stops first: it uses the store that the server's close closes.
+    // The loop and the pruning stop first: they use the store that the server's close closes.
     await monitor?.stop();
+    await retention?.stop();
     // startServer's close closes the store too; without a server the store is closed here.
     if (server !== undefined) await server.close();
     else await store.close();
@@ -146,6 +155,7 @@ export function registerServe(program: Command, io: CliIO, seed?: ServeHooks['se
     .option('--intel-body-limit <MiB>', 'largest threat feed POST /v1/intel/{source} accepts, in MiB', '64')
     .option('--no-audit-denied', 'do not write denied /v1/authorize decisions to the audit log (written by default)')
     .option('--audit-allowed <fraction>', 'also audit this share (0-1) of allowed /v1/authorize decisions', '0')
+    .option('--event-retention <days>', 'prune adaptation-loop events older than this, at start and hourly (0 keeps them forever)', String(DEFAULT_EVENT_RETENTION_DAYS))
     .option('--json', 'print the URL and the bootstrap token as one JSON object')
     .addHelpText('after', `
 Examples:
@@ -153,9 +163,10 @@ Examples:
   $ tessera serve --port 9000 --data-dir /var/lib/tessera
   $ tessera serve --database-url postgres://tessera@db:5432/tessera
   $ tessera serve --demo                            what \`npm start\` runs
+  $ tessera serve --event-retention 7               keep a week of /v1/events
 
 On first start (no tokens yet) a central-admin token is printed once. Stop with Ctrl-C (SIGINT) or SIGTERM.`)
-    .action(async (opts: { host: string; port: string; databaseUrl?: string; databaseSchema: string; demo?: boolean; monitorInterval?: string; intelBodyLimit: string; auditDenied: boolean; auditAllowed: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { host: string; port: string; databaseUrl?: string; databaseSchema: string; demo?: boolean; monitorInterval?: string; intelBodyLimit: string; auditDenied: boolean; auditAllowed: string; eventRetention: string; json?: boolean }, cmd: Command) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port \`${opts.port}\` is not a port number (0-65535)`);
       const dataDir = (cmd.optsWithGlobals() as { dataDir: string }).dataDir;
@@ -166,7 +177,9 @@ On first start (no tokens yet) a central-admin token is printed once. Stop with 
       const auditDecisions = { denied: opts.auditDenied, allowedSample };
       const intelMiB = Number(opts.intelBodyLimit);
       if (!(Number.isInteger(intelMiB) && intelMiB >= 1 && intelMiB <= 1024)) throw new UsageError(`--intel-body-limit \`${opts.intelBodyLimit}\` is not a whole number of MiB (1-1024)`);
-      await serve({ host: opts.host, port, dataDir, databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, json: opts.json === true, auditDecisions, intelBodyLimit: intelMiB * 1024 * 1024, ...(monitorInterval !== undefined ? { monitorInterval } : {}) }, io, {
+      const eventRetentionDays = Number(opts.eventRetention);
+      if (!(Number.isInteger(eventRetentionDays) && eventRetentionDays >= 0)) throw new UsageError(`--event-retention \`${opts.eventRetention}\` is not a whole number of days (0 keeps events forever)`);
+      await serve({ host: opts.host, port, dataDir, databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, json: opts.json === true, auditDecisions, intelBodyLimit: intelMiB * 1024 * 1024, eventRetentionDays, ...(monitorInterval !== undefined ? { monitorInterval } : {}) }, io, {
         seed: opts.demo === true ? (store) => demoSeed(store, io.now()) : seed,
         // Signals are the process's; the CLI's other commands never wait for one, so this is the one place.
         stop: terminationSignal(),

@@ -1,7 +1,7 @@
 /** API tokens, the audit log and registered deployments. */
 import { resolveDeploymentDocuments } from '../../app/index.js';
-import { verifyChain } from '../../audit/index.js';
-import type { ApiTokenRecord, AuditRecord, Role } from '../../store/index.js';
+import { pagedAuditRecords, verifyChainStream } from '../../audit/index.js';
+import type { ApiTokenRecord, Role } from '../../store/index.js';
 import { callerOf, wire, type App, type ServerContext } from '../context.js';
 import { ProblemError } from '../problem.js';
 import { trn } from '../resources.js';
@@ -83,13 +83,8 @@ function auditRoutes(app: App, ctx: ServerContext): void {
     config: { access: () => [{ action: 'tessera:ReadAudit', resource: trn.audit }] },
     schema: { summary: 'check the hash chain: any edited, removed or reordered record', 'x-tessera-action': 'tessera:ReadAudit', response: { 200: AuditVerification } },
   }, async () => {
-    // verifyChain checks one list in order; the log is read in pages into it.
-    const records: AuditRecord[] = [];
-    for (let page = await ctx.store.audit.read(0, AUDIT_PAGE); page.length > 0; page = await ctx.store.audit.read(page.at(-1)?.seq ?? 0, AUDIT_PAGE)) {
-      records.push(...page);
-      if (page.length < AUDIT_PAGE) break;
-    }
-    return wire(verifyChain(records));
+    // The log streams through the verifier a page at a time: memory stays one page and a window, whatever its length.
+    return wire(await verifyChainStream(pagedAuditRecords((after, limit) => ctx.store.audit.read(after, limit), AUDIT_PAGE)));
   });
 }
 

@@ -13,4 +13,11 @@ export const EventPage = Obj({
   /** The newest stored seq (the same on every node sharing the database). */
   head: Type.Integer(),
   next: Nullable(Type.String()),
+  /**
+   * Present (true) when events after `after` were pruned (`tessera serve --event-retention`): the
+   * reader missed them. `items` holds what remains; continue from the last item, or from
+   * `oldestSeq - 1` when there is none.
+   */
+  pruned: Type.Optional(Type.Literal(true, { description: 'events after `after` were removed by retention before this read: the reader missed them' })),
+  oldestSeq: Type.Optional(Type.Integer({ minimum: 1, description: 'with `pruned`: the oldest seq still kept (the next to be stored when none are)' })),
 });

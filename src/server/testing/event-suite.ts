@@ -48,4 +48,29 @@ export function eventSuite(a: () => Harness, b: () => Harness, busA: () => Event
     expect((await b().call('GET', '/v1/events?wait=31')).status).toBe(400);
     expect((await b().call('GET', '/v1/events?after=-1')).status).toBe(400);
   });
+
+  it('tells a reader behind pruned events that it missed them, and answers it without waiting', async () => {
+    const sink = storedEventSink(a().store.events, busA());
+    const base = await a().store.events.head();
+    for (let i = 1; i <= 5; i++) await sink.emit(rebuilt('payroll', i));
+    expect(await a().store.events.prune({ keepLatest: 2 })).toBe(base + 3);
+    const behind = await b().call('GET', `/v1/events?after=${base}&limit=10`);
+    expect(behind.status).toBe(200);
+    expect(behind.body.items.map((e: { seq: number }) => e.seq)).toEqual([base + 4, base + 5]);
+    expect(behind.body).toMatchObject({ head: base + 5, pruned: true, oldestSeq: base + 4, next: null });
+    // A reader that read up to the pruning point missed nothing.
+    const current = await b().call('GET', `/v1/events?after=${base + 3}&limit=10`);
+    expect(current.body.items.map((e: { seq: number }) => e.seq)).toEqual([base + 4, base + 5]);
+    expect(current.body).not.toHaveProperty('pruned');
+    expect(current.body).not.toHaveProperty('oldestSeq');
+    // Everything pruned: a long poll from behind is answered at once (its wait would outlast the test).
+    expect(await a().store.events.prune({ keepLatest: 0 })).toBe(2);
+    const none = await b().call('GET', `/v1/events?after=${base + 1}&wait=30`);
+    expect(none.status).toBe(200);
+    expect(none.body).toMatchObject({ items: [], head: base + 5, pruned: true, oldestSeq: base + 6 });
+    // The OpenAPI document describes the two fields.
+    const doc = (await b().call('GET', '/openapi.json', { as: null })).body;
+    const schema = doc.paths['/v1/events'].get.responses['200'].content['application/json'].schema;
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['pruned', 'oldestSeq']));
+  }, 10_000);
 }

@@ -75,6 +75,54 @@ export function describeEventStoreContract(name: string, harness: EventStoreHarn
       }
     });
 
+    it('prunes all but the latest N, keeping seqs and the head where they were', async () => {
+      for (let i = 1; i <= 10; i++) await store.events.append(event(i));
+      expect(await store.events.prune({ keepLatest: 3 })).toBe(7);
+      expect((await store.events.list(0, 100)).map((e) => e.seq)).toEqual([8, 9, 10]);
+      expect(await store.events.head()).toBe(10);
+      expect((await store.events.append(event(11))).seq).toBe(11);
+      expect(await store.events.prune({ keepLatest: 3 })).toBe(1);
+      expect(await store.events.prune({ keepLatest: 3 })).toBe(0);
+      expect(await store.events.prune({ keepLatest: 0 })).toBe(3);
+      expect(await store.events.list(0, 100)).toEqual([]);
+      // Pruned to nothing, the head still stands: the next event is 12, never a reused seq.
+      expect(await store.events.head()).toBe(11);
+      expect((await store.events.append(event(12))).seq).toBe(12);
+      expect((await store.events.list(0, 100)).map((e) => e.seq)).toEqual([12]);
+    });
+
+    it('prunes events older than an instant, oldest first, up to the first one that is not', async () => {
+      const at = (minute: number) => `2026-11-23T10:${String(minute).padStart(2, '0')}:00.000Z`;
+      // Minutes 1, 2, 3, 9, 4, 10: the 4 comes after a newer event and stays with it.
+      for (const [i, minute] of [1, 2, 3, 9, 4, 10].entries()) await store.events.append(event(i, { at: at(minute) }));
+      expect(await store.events.prune({ olderThan: at(2) })).toBe(1);
+      expect(await store.events.prune({ olderThan: '2026-11-23T10:05:00Z' })).toBe(2);
+      expect((await store.events.list(0, 100)).map((e) => e.seq)).toEqual([4, 5, 6]);
+      expect(await store.events.prune({ olderThan: '2026-11-23T11:00:00+01:00' })).toBe(0);
+      expect(await store.events.prune({ olderThan: at(30) })).toBe(3);
+      expect(await store.events.list(0, 100)).toEqual([]);
+      expect(await store.events.head()).toBe(6);
+      expect(await store.events.prune({ olderThan: at(30) })).toBe(0);
+    });
+
+    it('prunes what either limit selects when given both', async () => {
+      const at = (minute: number) => `2026-11-23T10:${String(minute).padStart(2, '0')}:00.000Z`;
+      for (let i = 1; i <= 8; i++) await store.events.append(event(i, { at: at(i) }));
+      expect(await store.events.prune({ keepLatest: 6, olderThan: at(4) })).toBe(3);
+      expect((await store.events.list(0, 100)).map((e) => e.seq)).toEqual([4, 5, 6, 7, 8]);
+      expect(await store.events.prune({ keepLatest: 2, olderThan: at(1) })).toBe(3);
+      expect((await store.events.list(0, 100)).map((e) => e.seq)).toEqual([7, 8]);
+    });
+
+    it('refuses a prune without a limit or with a bad one, and removes nothing', async () => {
+      for (let i = 1; i <= 3; i++) await store.events.append(event(i));
+      for (const bad of [{}, { keepLatest: -1 }, { keepLatest: 1.5 }, { olderThan: 'last week' }]) {
+        expect(await failure(store.events.prune(bad))).toBeInstanceOf(InvalidStoreArgumentError);
+      }
+      expect(await store.events.prune({ keepLatest: 5 })).toBe(0);
+      expect((await store.events.list(0, 100)).map((e) => e.seq)).toEqual([1, 2, 3]);
+    });
+
     it('fails with ControlPlaneClosedError once closed', async () => {
       await store.close();
       expect(await failure(store.events.head())).toBeInstanceOf(ControlPlaneClosedError);
