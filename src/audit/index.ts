@@ -1,6 +1,6 @@
 /** Public surface of the audit module: the hash-chained audit record and its verification. Pure. */
 export type { AuditEventInput, AuditRecord } from './model.js';
 export { AUDIT_OUTCOMES, GENESIS_HASH } from './model.js';
-export { chainRecord, hashRecord } from './chain.js';
+export { chainEvent, chainRecord, hashRecord, hashedText, type ChainedEvent } from './chain.js';
 export type { ChainProblem, ChainProblemCode, ChainVerification } from './verify.js';
 export { verifyChain } from './verify.js';
