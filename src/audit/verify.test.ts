@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, chainRecord, hashRecord, verifyChain } from './index.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../fragments/index.js';
+import { GENESIS_HASH, chainEvent, chainRecord, hashRecord, hashedText, verifyChain } from './index.js';
 import type { AuditEventInput, AuditRecord } from './index.js';
 
 const event = (i: number): AuditEventInput => ({
@@ -43,6 +45,33 @@ describe('chainRecord', () => {
     expect(hashRecord({ ...r, seq: 2 })).not.toBe(r.hash);
     expect(hashRecord({ ...r, prevHash: 'f'.repeat(64) })).not.toBe(r.hash);
     expect(hashRecord(JSON.parse(JSON.stringify(r)) as AuditRecord)).toBe(r.hash);
+  });
+
+  it('hashes as it always has: records chained before the written-out hash text still verify (golden hashes)', () => {
+    // Hashes computed by the earlier chainRecord (canonicalJson of the whole record): a log written
+    // before and after the change must verify as one chain.
+    const a = chainRecord(GENESIS_HASH, {
+      at: '2026-11-23T12:00:00.000Z', actor: 'service/bench', action: 'tessera:Authorize', resource: 'trn:tessera:authorizer', outcome: 'denied',
+      detail: { principal: 'arn:aws:iam::111122223333:user/alice', action: 's3:GetObject', resource: 'arn:aws:s3:::reports/hr/"q3"\u2028.csv', decision: 'Deny', summary: 'implicit deny — ünïcode ✓ 😀', context: { z: [1, 2.5, null, undefined], a: { drop: undefined } } },
+    }, 1);
+    const b = chainRecord(a.hash, { at: '2026-11-23T12:00:01.000Z', actor: 'user/alice', action: 'tessera:ApproveFragment', resource: 'trn:tessera:fragment/f@1', outcome: 'changed', detail: undefined }, 2);
+    expect([a.hash, b.hash]).toEqual(['2f249bf2899470d8d1253b290b82077692a8c8ac5aa556cfcc3f40e71820996a', '970182723a1d6e52419cc186c53e972f64260092bb87dd46f9d345ba53e762ec']);
+    expect(verifyChain([a, b]).ok).toBe(true);
+  });
+
+  it('writes out the same hash text as canonicalJson of the record, and keeps the detail text it stores', () => {
+    const details: unknown[] = [{ b: [1, { d: 'x', c: null }], a: 'q"\\\n' }, 'text', 42, null, [], {}, { '': 1, 'é': 2, Z: 3 }];
+    for (const [i, detail] of details.entries()) {
+      const { record, detailText } = chainEvent('a'.repeat(64), { ...event(i + 1), detail }, i + 1);
+      expect(detailText).toBe(canonicalJson(detail));
+      const { hash: _hash, ...fields } = record;
+      expect(hashedText(fields, detailText)).toBe(canonicalJson(fields));
+      expect(record.hash).toBe(createHash('sha256').update(canonicalJson(fields)).digest('hex'));
+    }
+    // A hand-made record of another shape (a missing field, a detail left out) hashes as canonicalJson has it.
+    const odd = { seq: 3, prevHash: GENESIS_HASH, at: undefined as unknown as string, actor: 'a', action: 'b', resource: 'c', outcome: 'denied' as const, detail: undefined };
+    expect(hashRecord(odd)).toBe(createHash('sha256').update(canonicalJson(odd)).digest('hex'));
+    expect(hashRecord({ ...odd, at: 'now', detail: { x: 1 } })).toBe(createHash('sha256').update(canonicalJson({ ...odd, at: 'now', detail: { x: 1 } })).digest('hex'));
   });
 
   it('refuses a seq that is not a positive integer', () => {

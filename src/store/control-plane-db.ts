@@ -59,15 +59,39 @@ export class ControlPlaneDb {
 
   /** Runs `body` in one transaction; anything but a ControlPlaneStoreError becomes a ControlPlaneStoreFailureError. */
   async tx<T>(operation: string, body: (trx: Trx) => Promise<T>): Promise<T> {
-    if (this.closed) throw new ControlPlaneClosedError();
-    if (this.parent === undefined && unitsOfWork.getStore()?.has(this) === true) throw misuse(operation);
+    this.#checkUsable(operation);
     try {
       return await inTransaction(this.db, body);
     } catch (e) {
-      if (e instanceof ControlPlaneStoreError) throw e;
-      throw new ControlPlaneStoreFailureError(`control-plane store ${operation} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw storeError(operation, e);
     }
   }
+
+  /**
+   * Runs `body` while holding the root store's connection (Kysely's, so no transaction of the
+   * store is open on it), for code that drives the connection's driver directly and synchronously
+   * (sqlite-audit-append.ts). Errors are mapped as `tx` maps them.
+   */
+  async onConnection<T>(operation: string, body: () => T): Promise<T> {
+    this.#checkUsable(operation);
+    if (this.parent !== undefined) throw new UnitOfWorkMisuseError(`${operation} needs the store's own connection, not a unit of work's`);
+    try {
+      return await this.db.connection().execute(() => Promise.resolve().then(body));
+    } catch (e) {
+      throw storeError(operation, e);
+    }
+  }
+
+  #checkUsable(operation: string): void {
+    if (this.closed) throw new ControlPlaneClosedError();
+    if (this.parent === undefined && unitsOfWork.getStore()?.has(this) === true) throw misuse(operation);
+  }
+}
+
+/** A failure of `operation` as the stores report it: their own errors as they are, anything else as ControlPlaneStoreFailureError. */
+export function storeError(operation: string, e: unknown): ControlPlaneStoreError {
+  if (e instanceof ControlPlaneStoreError) return e;
+  return new ControlPlaneStoreFailureError(`control-plane store ${operation} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
 }
 
 const misuse = (operation: string) => new UnitOfWorkMisuseError(`${operation} was called on the store itself inside one of its units of work, where it would wait for that unit's own transaction: use the \`tx\` stores the unit of work was given`);

@@ -24,7 +24,8 @@ import type { PolicyStore } from './policy-port.js';
 import { migratePostgres, openPostgresDatabase } from './postgres.js';
 import type { PostgresStoreOptions } from './postgres.js';
 import type { TesseraDatabase } from './schema.js';
-import { openSqliteDatabase } from './sqlite-fragment-store.js';
+import { SqliteAuditAppender } from './sqlite-audit-append.js';
+import { openSqliteConnection } from './sqlite-fragment-store.js';
 
 export interface ControlPlaneOptions {
   /** Test-only fault injection into the audit log (see AuditLogOptions). */
@@ -48,14 +49,19 @@ export class KyselyControlPlane implements ControlPlaneStore {
   readonly feeds: FeedSnapshotStore;
   readonly #cp: ControlPlaneDb;
   readonly #options: ControlPlaneOptions;
+  readonly #sqliteAudit: SqliteAuditAppender | undefined;
 
-  /** Takes ownership of `db` (close destroys it); the schema must be migrated. */
-  constructor(db: Kysely<TesseraDatabase>, options: ControlPlaneOptions = {}) {
+  /**
+   * Takes ownership of `db` (close destroys it); the schema must be migrated. `sqliteAudit`: the
+   * SQLite opener's append path for the audit log (over the same connection as `db`).
+   */
+  constructor(db: Kysely<TesseraDatabase>, options: ControlPlaneOptions = {}, sqliteAudit?: SqliteAuditAppender) {
     this.#cp = new ControlPlaneDb(db);
     this.#options = options;
+    this.#sqliteAudit = sqliteAudit;
     this.fragments = new KyselyFragmentStore(db, { shared: true });
     this.tokens = new KyselyTokenStore(this.#cp);
-    this.audit = new KyselyAuditLog(this.#cp, options.audit);
+    this.audit = new KyselyAuditLog(this.#cp, options.audit, sqliteAudit);
     this.deployments = new KyselyDeploymentStore(this.#cp);
     this.policies = new KyselyPolicyStore(this.#cp);
     this.artifacts = new KyselyArtifactStore(this.#cp);
@@ -104,6 +110,7 @@ export class KyselyControlPlane implements ControlPlaneStore {
   async close(): Promise<void> {
     if (!this.#cp.close()) return;
     await this.fragments.close();
+    await this.#sqliteAudit?.close();
     await this.#cp.db.destroy();
   }
 }
@@ -111,14 +118,14 @@ export class KyselyControlPlane implements ControlPlaneStore {
 /** Opens (creating and migrating as needed) the control plane in a SQLite file or ':memory:'. */
 export async function openSqliteControlPlane(fileOrMemory: string, storeOptions: ControlPlaneOptions = {}): Promise<ControlPlaneStore> {
   return opened(async () => {
-    const db = openSqliteDatabase(fileOrMemory);
+    const { db, database } = openSqliteConnection(fileOrMemory);
     try {
       await migrateToLatest(db as Kysely<unknown>);
+      return { db, sqliteAudit: new SqliteAuditAppender(database) };
     } catch (e) {
       await db.destroy();
       throw e;
     }
-    return db;
   }, storeOptions);
 }
 
@@ -127,14 +134,15 @@ export async function openPostgresControlPlane(url: string, options: PostgresSto
   return opened(async () => {
     const db = await openPostgresDatabase(url, options);
     await migratePostgres(db, options.schema);
-    return db;
+    return { db };
   }, storeOptions);
 }
 
 /** Failures to open are the control plane's: a fragment-store failure from the shared openers is re-typed. */
-async function opened(open: () => Promise<Kysely<TesseraDatabase>>, storeOptions: ControlPlaneOptions): Promise<ControlPlaneStore> {
+async function opened(open: () => Promise<{ db: Kysely<TesseraDatabase>; sqliteAudit?: SqliteAuditAppender }>, storeOptions: ControlPlaneOptions): Promise<ControlPlaneStore> {
   try {
-    return new KyselyControlPlane(await open(), storeOptions);
+    const { db, sqliteAudit } = await open();
+    return new KyselyControlPlane(db, storeOptions, sqliteAudit);
   } catch (e) {
     if (e instanceof FragmentStoreFailureError) throw new ControlPlaneStoreFailureError(e.message, { cause: e.cause ?? e });
     throw e;

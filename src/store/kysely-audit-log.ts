@@ -5,16 +5,22 @@
  * appenders from any number of processes or nodes queue there and each chains to the one before.
  * Inside a unit of work (ControlPlaneStore.transaction) the append joins the change's transaction,
  * so that lock is held from the append to the change's commit: appending last keeps it short and
- * keeps the lock order the same everywhere (change rows, then the audit head).
+ * keeps the lock order the same everywhere (change rows, then the audit head). On SQLite, appends
+ * outside a unit of work (the group commits of denials) take sqlite-audit-append.ts's path, whose
+ * BEGIN IMMEDIATE takes the same writer lock before the head is read.
  */
 import type { Selectable } from 'kysely';
-import { AUDIT_OUTCOMES, GENESIS_HASH, chainRecord } from '../audit/index.js';
+import { AUDIT_OUTCOMES } from '../audit/index.js';
 import type { AuditEventInput, AuditRecord } from '../audit/index.js';
+import { appendProblem, chainBatch } from './audit-rows.js';
 import { CorruptControlPlaneStoreError, InvalidStoreArgumentError } from './control-plane-errors.js';
 import type { AuditLogStore } from './control-plane-port.js';
-import { fromJsonText, toJsonText, toSeq } from './control-plane-db.js';
+import { fromJsonText, storeError, toSeq } from './control-plane-db.js';
 import type { ControlPlaneDb, Trx } from './control-plane-db.js';
 import type { AuditLogTable } from './schema.js';
+import type { SqliteAuditAppender } from './sqlite-audit-append.js';
+
+export { MAX_APPEND_BATCH } from './audit-rows.js';
 
 export interface AuditLogOptions {
   /**
@@ -24,13 +30,15 @@ export interface AuditLogOptions {
   beforeAppend?: (event: AuditEventInput) => void;
 }
 
-/** Records per appendMany: 9 bound values a row stays far below SQLite's limit of bound variables. */
-export const MAX_APPEND_BATCH = 500;
-
 export class KyselyAuditLog implements AuditLogStore {
+  /**
+   * `sqlite`: the SQLite store's own append path (sqlite-audit-append.ts), for appends outside a
+   * unit of work; a unit of work's audit log (bound to its transaction) has none.
+   */
   constructor(
     private readonly cp: ControlPlaneDb,
     private readonly options: AuditLogOptions = {},
+    private readonly sqlite?: SqliteAuditAppender,
   ) {}
 
   async append(event: AuditEventInput): Promise<AuditRecord> {
@@ -38,10 +46,10 @@ export class KyselyAuditLog implements AuditLogStore {
   }
 
   appendMany(events: readonly AuditEventInput[]): Promise<AuditRecord[]> {
-    const bad = events.find((e) => !AUDIT_OUTCOMES.includes(e.outcome));
-    if (bad !== undefined) return Promise.reject(new InvalidStoreArgumentError(`\`${String(bad.outcome)}\` is not an audit outcome (${AUDIT_OUTCOMES.join(', ')})`));
-    if (events.length > MAX_APPEND_BATCH) return Promise.reject(new InvalidStoreArgumentError(`at most ${MAX_APPEND_BATCH} audit records in one append, not ${events.length}`));
+    const problem = appendProblem(events);
+    if (problem !== undefined) return Promise.reject(problem);
     if (events.length === 0) return Promise.resolve([]);
+    if (this.sqlite !== undefined) return this.appendOnSqlite(this.sqlite, events);
     return this.cp.tx('audit append', async (trx) => {
       for (const event of events) this.options.beforeAppend?.(event);
       // Write first (a no-op upsert of the head row): the lock, before the head is read.
@@ -51,32 +59,23 @@ export class KyselyAuditLog implements AuditLogStore {
         .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ seq: eb.ref('audit_head.seq') })))
         .execute();
       const last = await lastRow(trx);
-      const records: AuditRecord[] = [];
-      let prevHash = last?.hash ?? GENESIS_HASH;
-      let seq = last === undefined ? 0 : toSeq(last.seq, 'audit seq');
-      for (const event of events) {
-        const record = chainRecord(prevHash, event, ++seq);
-        records.push(record);
-        prevHash = record.hash;
-      }
+      const { records, rows } = chainBatch(last === undefined ? undefined : { seq: toSeq(last.seq, 'audit seq'), hash: last.hash }, events);
       // One statement for the batch: with group commit (AuditTrail) most transactions carry several records.
-      await trx
-        .insertInto('audit_log')
-        .values(records.map((record) => ({
-          seq: record.seq,
-          prev_hash: record.prevHash,
-          hash: record.hash,
-          at: record.at,
-          actor: record.actor,
-          action: record.action,
-          resource: record.resource,
-          outcome: record.outcome,
-          detail: toJsonText(record.detail),
-        })))
-        .execute();
-      await trx.updateTable('audit_head').set({ seq }).where('id', '=', 1).execute();
+      await trx.insertInto('audit_log').values(rows).execute();
+      await trx.updateTable('audit_head').set({ seq: rows.at(-1)?.seq ?? 0 }).where('id', '=', 1).execute();
       return records;
     });
+  }
+
+  /** Commits while holding the connection, then waits, with the connection free, for the WAL sync the commit owes (if any). */
+  private async appendOnSqlite(sqlite: SqliteAuditAppender, events: readonly AuditEventInput[]): Promise<AuditRecord[]> {
+    const { records, syncOwed } = await this.cp.onConnection('audit append', () => sqlite.commit(events, this.options.beforeAppend));
+    try {
+      if (syncOwed) await sqlite.syncWal();
+    } catch (e) {
+      throw storeError('audit append (syncing the log to disk)', e);
+    }
+    return records;
   }
 
   read(afterSeq: number, limit: number): Promise<AuditRecord[]> {

@@ -30,14 +30,28 @@ export async function openSqliteFragmentStore(fileOrMemory: string): Promise<Fra
  * FragmentStoreFailureError when the file cannot be opened as a database.
  */
 export function openSqliteDatabase(fileOrMemory: string): Kysely<TesseraDatabase> {
+  return openSqliteConnection(fileOrMemory).db;
+}
+
+/**
+ * openSqliteDatabase, also giving the better-sqlite3 connection under it, for the one path that
+ * uses it directly (the audit log's append, sqlite-audit-append.ts). It is the same connection:
+ * use it only while holding Kysely's (`db.connection()`), never beside a Kysely transaction.
+ */
+export function openSqliteConnection(fileOrMemory: string): { db: Kysely<TesseraDatabase>; database: Database.Database } {
   let database: Database.Database | undefined;
   try {
     database = new Database(fileOrMemory);
     database.pragma('journal_mode = WAL');
+    // Set, not inherited from the driver's build default: in WAL mode NORMAL keeps every committed
+    // transaction through a crash of the process (the crash-safety test kills the server mid-load)
+    // and may lose the last commits only on a power cut; FULL would add an fsync per commit
+    // (docs/decisions.md, "synchronous").
+    database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
   } catch (e) {
     database?.close();
     throw new FragmentStoreFailureError(`cannot open the store \`${fileOrMemory}\`: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
-  return new Kysely<TesseraDatabase>({ dialect: new SqliteDialect({ database }) });
+  return { db: new Kysely<TesseraDatabase>({ dialect: new SqliteDialect({ database }) }), database };
 }
