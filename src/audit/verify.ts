@@ -172,15 +172,15 @@ function chainedSeq(r: AuditRecord, before: AuditRecord | undefined): number | u
   return undefined;
 }
 
-function edited(seq: number, message: string): ChainProblem {
+export function edited(seq: number, message: string): ChainProblem {
   return { code: 'audit/edited', seq, message, help: 'restore the record from a backup or an export; the records after it are intact only if their own checks pass' };
 }
 
-function removed(from: number, to: number): ChainProblem {
+export function removed(from: number, to: number): ChainProblem {
   const what = from === to ? `record ${from} is missing` : `records ${from}–${to} are missing`;
   return { code: 'audit/removed', seq: from, message: what, help: 'restore the missing records from a backup or an export' };
 }
 
-function reordered(seq: number, message: string): ChainProblem {
+export function reordered(seq: number, message: string): ChainProblem {
   return { code: 'audit/reordered', seq, message, help: 'records must be kept in the order they were written; restore their original seqs' };
 }

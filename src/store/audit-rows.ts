@@ -5,6 +5,7 @@
 import { AUDIT_OUTCOMES, GENESIS_HASH, chainEvent } from '../audit/index.js';
 import type { AuditEventInput, AuditRecord } from '../audit/index.js';
 import { InvalidStoreArgumentError } from './control-plane-errors.js';
+import type { AuditLogTable } from './schema.js';
 
 /** Records per appendMany: 9 bound values a row stays far below SQLite's limit of bound variables. */
 export const MAX_APPEND_BATCH = 500;
@@ -15,18 +16,8 @@ export interface AuditTip {
   hash: string;
 }
 
-/** An audit_log row as written. */
-export interface AuditLogRow {
-  seq: number;
-  prev_hash: string;
-  hash: string;
-  at: string;
-  actor: string;
-  action: string;
-  resource: string;
-  outcome: string;
-  detail: string;
-}
+/** An audit_log row as written (the table's columns, with seq as a number). */
+export type AuditLogRow = Omit<AuditLogTable, 'seq'> & { seq: number };
 
 /** Why `events` cannot be appended as one batch, or undefined when they can. */
 export function appendProblem(events: readonly AuditEventInput[]): InvalidStoreArgumentError | undefined {

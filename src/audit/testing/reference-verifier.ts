@@ -7,7 +7,7 @@
 import { hashRecord } from '../chain.js';
 import { GENESIS_HASH } from '../model.js';
 import type { AuditRecord } from '../model.js';
-import type { ChainProblem, ChainVerification } from '../verify.js';
+import { edited, removed, reordered, type ChainProblem, type ChainVerification } from '../verify.js';
 
 const REORDER_WINDOW = 8;
 
@@ -61,17 +61,4 @@ function chainedSeq(r: AuditRecord, byHash: ReadonlyMap<string, AuditRecord>): n
     if (seq >= 1 && seq !== r.seq && hashRecord({ ...r, seq }) === r.hash) return seq;
   }
   return undefined;
-}
-
-function edited(seq: number, message: string): ChainProblem {
-  return { code: 'audit/edited', seq, message, help: 'restore the record from a backup or an export; the records after it are intact only if their own checks pass' };
-}
-
-function removed(from: number, to: number): ChainProblem {
-  const what = from === to ? `record ${from} is missing` : `records ${from}–${to} are missing`;
-  return { code: 'audit/removed', seq: from, message: what, help: 'restore the missing records from a backup or an export' };
-}
-
-function reordered(seq: number, message: string): ChainProblem {
-  return { code: 'audit/reordered', seq, message, help: 'records must be kept in the order they were written; restore their original seqs' };
 }
