@@ -5,8 +5,9 @@
  * the packages' postinst scripts install, the plan's files). Alternatives left out are warnings in
  * the result's `diagnostics`.
  * Every .deb is read first; a refused package (or a package given twice) aborts the build with the
- * diagnostics and nothing at `output`. Layer tars are built in a temporary directory beside
- * `output`, then compressed into the layout, which `writeOciLayout` renames into place; the SBOMs
+ * diagnostics and nothing at `output`. Package layers are compressed while their tars are written
+ * (`writeLayer`'s `gzip`: the tar is never on disk) into a temporary directory beside `output`,
+ * then moved into the layout, which `writeOciLayout` renames into place; the SBOMs
  * and provenance are attached on request (`sbom/`), then an oci-archive is written on request.
  * On request the image is built on an existing layout (`base`: its layers first, unchanged) and
  * package layers are shared across images through a cache (`layerCache`).
@@ -215,15 +216,16 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
         layers.push({ name: group, blob: hit.blob, info: hit.info, createdBy });
         continue;
       }
-      const tar = join(work, `${group}.tar`);
-      const r = await writeLayer({ debs: files, target: tar, sourceDateEpoch: epoch, mergedUsrLinks, decompress, durable: false, controls: known });
+      // Compressed while written: the layer's tar never goes to disk.
+      const blob = join(work, `${group}.tar.gz`);
+      const r = await writeLayer({ debs: files, target: blob, sourceDateEpoch: epoch, mergedUsrLinks, decompress, controls: known, gzip: true });
       if (!r.ok) {
         diagnostics.push(...r.diagnostics);
         continue;
       }
       if (key !== undefined) cached.toStore.push({ group, key, at: layers.length, paths: r.paths });
       layerPaths.push(r.paths);
-      layers.push({ name: group, tar, createdBy });
+      layers.push({ name: group, blob, info: r.compressed as LayerInfo, createdBy, move: true });
     }
     if (diagnostics.length > 0) return { ok: false, diagnostics };
     // Alternatives are decided against what the base and the package layers hold (a later layer's

@@ -34,8 +34,19 @@ export interface SystemDecompressor {
  */
 const XZ_MEMLIMIT = '--memlimit-decompress=256MiB';
 
-/** Whether `tool --version` runs and exits 0. */
+const probed = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether `tool --version` runs and exits 0; asked once per tool name in a process (two spawns
+ * per build were ~10 ms of main-thread time, and tools do not come and go between builds).
+ */
 function works(tool: string): Promise<boolean> {
+  let answer = probed.get(tool);
+  if (answer === undefined) probed.set(tool, (answer = probe(tool)));
+  return answer;
+}
+
+function probe(tool: string): Promise<boolean> {
   return new Promise((resolve) => {
     const child = spawn(tool, ['--version'], { stdio: 'ignore' });
     child.once('error', () => resolve(false));
@@ -43,7 +54,7 @@ function works(tool: string): Promise<boolean> {
   });
 }
 
-/** Probes for `xz` and `zstd` (two short spawns); whatever is missing is decoded in process. */
+/** Probes for `xz` and `zstd` (two short spawns, once per process); whatever is missing is decoded in process. */
 export async function systemDecompressor(options: SystemDecompressorOptions = {}): Promise<SystemDecompressor> {
   const minSize = options.minSize ?? 128 << 10;
   const xz = options.xz ?? 'xz';

@@ -18,8 +18,22 @@ function put(h: Uint8Array, at: number, length: number, bytes: Uint8Array): void
   h.set(bytes.subarray(0, length), at);
 }
 
+/** Zero-padded octal digits and a NUL, written as ASCII bytes (a TextEncoder call per field was a visible cost). */
 function octal(h: Uint8Array, at: number, length: number, value: number): void {
-  put(h, at, length, enc.encode(`${value.toString(8).padStart(length - 1, '0')}\0`));
+  const text = `${value.toString(8).padStart(length - 1, '0')}\0`;
+  for (let i = 0; i < length && i < text.length; i++) h[at + i] = text.charCodeAt(i);
+}
+
+const MAGIC = enc.encode('ustar\x0000');
+/** Owner names repeat on nearly every header: each is encoded once. */
+const names = new Map<string, Uint8Array>();
+function nameBytes(name: string): Uint8Array {
+  let bytes = names.get(name);
+  if (bytes === undefined) {
+    bytes = enc.encode(name);
+    if (names.size < 1024) names.set(name, bytes);
+  }
+  return bytes;
 }
 
 const fits = (value: number, length: number) => value >= 0 && value < 8 ** (length - 1);
@@ -44,9 +58,9 @@ function ustar(flag: string, name: Uint8Array, prefix: Uint8Array, link: Uint8Ar
   h.fill(0x20, 148, 156);
   h[156] = flag.charCodeAt(0);
   put(h, 157, 100, link);
-  put(h, 257, 8, enc.encode('ustar\x0000'));
-  put(h, 265, 32, enc.encode(e.uname));
-  put(h, 297, 32, enc.encode(e.gname));
+  put(h, 257, 8, MAGIC);
+  put(h, 265, 32, nameBytes(e.uname));
+  put(h, 297, 32, nameBytes(e.gname));
   put(h, 345, 155, prefix);
   let sum = 0;
   for (const b of h) sum += b;
@@ -80,8 +94,8 @@ export function encodeHeader(e: TarWriteHeader): Uint8Array {
   if (!fits(e.uid, 8)) records.push(paxRecord('uid', String(e.uid)));
   if (!fits(e.gid, 8)) records.push(paxRecord('gid', String(e.gid)));
   if (!fits(e.size, 12)) records.push(paxRecord('size', String(e.size)));
-  if (enc.encode(e.uname).length > 32) records.push(paxRecord('uname', e.uname));
-  if (enc.encode(e.gname).length > 32) records.push(paxRecord('gname', e.gname));
+  if (nameBytes(e.uname).length > 32) records.push(paxRecord('uname', e.uname));
+  if (nameBytes(e.gname).length > 32) records.push(paxRecord('gname', e.gname));
   const [prefix, name] = split ?? [new Uint8Array(0), path.subarray(0, 100)];
   const main = ustar(FLAGS[e.type], name, prefix, link.length > 100 ? link.subarray(0, 100) : link, e);
   if (records.length === 0) return main;

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipFile } from '../oci/gzip.js';
 import { debianPackages, fsysTarfile, REAL_DEBS, tarListing, type OracleEntry } from '../../../test/support/debs.js';
 import { mergedUsr, systemDecompressor, writeLayer } from '../index.js';
 
@@ -101,5 +103,23 @@ describe('writing layers from real .debs', () => {
     expect(digests).toHaveLength(3);
     expect(new Set(digests).size).toBe(1);
     expect(readFileSync(join(work, 'b', 'layer.tar')).equals(readFileSync(join(work, 'c', 'layer.tar')))).toBe(true);
+  });
+
+  it('writes the gzip blob of the same tar when asked to compress (gzip)', async () => {
+    if (debs === undefined) return;
+    spawnSync('mkdir', ['-p', join(work, 'g')]);
+    const tar = await writeLayer({ debs, target: join(work, 'g', 'layer.tar'), sourceDateEpoch: EPOCH, mergedUsrLinks: true });
+    const gz = await writeLayer({ debs, target: join(work, 'g', 'layer.tar.gz'), sourceDateEpoch: EPOCH, mergedUsrLinks: true, gzip: true });
+    expect(tar.ok && gz.ok).toBe(true);
+    if (!tar.ok || !gz.ok) return;
+    expect(readdirSync(join(work, 'g')).sort()).toEqual(['layer.tar', 'layer.tar.gz']);
+    const blob = readFileSync(join(work, 'g', 'layer.tar.gz'));
+    expect(gunzipSync(blob).equals(readFileSync(join(work, 'g', 'layer.tar')))).toBe(true);
+    // The same bytes as compressing the tar file afterwards, which the layout did before.
+    expect(gz.compressed).toEqual(await gzipFile(join(work, 'g', 'layer.tar'), join(work, 'again.gz')));
+    expect(readFileSync(join(work, 'again.gz')).equals(blob)).toBe(true);
+    expect({ digest: gz.digest, size: gz.size, entries: gz.entries, paths: gz.paths }).toEqual({ digest: tar.digest, size: tar.size, entries: tar.entries, paths: tar.paths });
+    expect(gz.compressed?.diffId).toBe(tar.digest);
+    expect(gz.compressed?.digest).toBe(`sha256:${createHash('sha256').update(blob).digest('hex')}`);
   });
 });

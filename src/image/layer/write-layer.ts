@@ -12,6 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import type { DebControl } from '../deb/control.js';
 import type { Decompressor } from '../deb/decompress.js';
 import type { ImageDiagnostic } from '../diagnostics.js';
+import { GzipWriter, type GzipResult } from '../oci/gzip.js';
 import { collect } from './collect.js';
 import { ContentStore, type Placed, type Stored } from './content-store.js';
 import { dedupe } from './dedupe.js';
@@ -42,10 +43,16 @@ export interface WriteLayerOptions {
   /** Link identical documentation files (`dedupe.ts`; default true). */
   readonly dedupe?: boolean;
   /**
-   * fsync the tar before renaming it into place (default true). `buildImage` turns it off: its
-   * layer tars are intermediates in a directory it removes, and 40 MB of fsync was wall time.
+   * fsync the tar before renaming it into place (default true). Off for a tar that is only an
+   * intermediate in a directory the caller removes: 40 MB of fsync is wall time.
    */
   readonly durable?: boolean;
+  /**
+   * Write `target` as the layer's gzip blob (`oci/gzip.ts`) instead of the tar: the tar is never
+   * on disk and its first pieces deflate while the rest is written. `buildImage` does, and hands
+   * the blob to the layout; the blob is always synced.
+   */
+  readonly gzip?: boolean;
 }
 
 /** What the layer holds at a path (no trailing `/`): what later layers are decided against (alternatives). */
@@ -55,7 +62,16 @@ export interface LayerPath {
 }
 
 export type WriteLayerResult =
-  | { readonly ok: true; readonly digest: string; readonly size: number; readonly entries: number; readonly paths: ReadonlyMap<string, LayerPath> }
+  | {
+    readonly ok: true;
+    /** The tar's digest and size (with `gzip`, of the tar inside the blob). */
+    readonly digest: string;
+    readonly size: number;
+    readonly entries: number;
+    readonly paths: ReadonlyMap<string, LayerPath>;
+    /** With `gzip`: the blob's digests and sizes. */
+    readonly compressed?: GzipResult;
+  }
   | { readonly ok: false; readonly diagnostics: readonly ImageDiagnostic[] };
 
 const byPath = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -100,8 +116,13 @@ function arrange(placed: readonly Placed[], mtime: number, links: readonly strin
   return out.sort((a, b) => byPath(a.header.path.replace(/\/$/, ''), b.header.path.replace(/\/$/, '')));
 }
 
+/** Where the tar's bytes go, in order. */
+interface TarSink {
+  write(bytes: Uint8Array): Promise<void>;
+}
+
 /** Writes in 1 MiB batches while hashing: one system call per batch, not per header, and no copy. */
-class TarOutput {
+class TarOutput implements TarSink {
   private readonly hash = createHash('sha256');
   private pending: Uint8Array[] = [];
   private pendingSize = 0;
@@ -128,22 +149,37 @@ class TarOutput {
   }
 }
 
+async function writeEntries(entries: readonly Arranged[], store: ContentStore, out: TarSink): Promise<void> {
+  for (const { header, content } of entries) {
+    await out.write(encodeHeader(header));
+    if (content === null) continue;
+    for await (const piece of store.read(content)) await out.write(piece);
+    await out.write(padding(header.size));
+  }
+  await out.write(END_OF_ARCHIVE);
+}
+
 async function writeTar(entries: readonly Arranged[], store: ContentStore, file: string, durable: boolean): Promise<{ digest: string; size: number }> {
   const handle = await open(file, 'wx');
   try {
     const out = new TarOutput(handle);
-    for (const { header, content } of entries) {
-      await out.write(encodeHeader(header));
-      if (content === null) continue;
-      for await (const piece of store.read(content)) await out.write(piece);
-      await out.write(padding(header.size));
-    }
-    await out.write(END_OF_ARCHIVE);
+    await writeEntries(entries, store, out);
     await out.flush();
     if (durable) await handle.sync();
     return { digest: out.digest(), size: out.size };
   } finally {
     await handle.close();
+  }
+}
+
+async function writeGzip(entries: readonly Arranged[], store: ContentStore, file: string): Promise<GzipResult> {
+  const out = await GzipWriter.create(file);
+  try {
+    await writeEntries(entries, store, out);
+    return await out.finish();
+  } catch (e) {
+    await out.abort();
+    throw e;
   }
 }
 
@@ -164,12 +200,13 @@ export async function writeLayer(options: WriteLayerOptions): Promise<WriteLayer
     // bin, sbin and lib always exist on Debian 12; lib32/lib64/libx32 only where /usr has them.
     const links = options.mergedUsrLinks === true ? MERGED_USR_DIRS.filter((d) => ['bin', 'lib', 'sbin'].includes(d) || present.has(`usr/${d}`)) : [];
     const entries = arrange(options.dedupe === false ? placed : dedupe(placed), options.sourceDateEpoch, links);
-    const tmp = join(dir, 'layer.tar');
-    const { digest, size } = await writeTar(entries, store, tmp, options.durable !== false);
+    const tmp = join(dir, 'layer');
+    const compressed = options.gzip === true ? await writeGzip(entries, store, tmp) : undefined;
+    const { digest, size } = compressed === undefined ? await writeTar(entries, store, tmp, options.durable !== false) : { digest: compressed.diffId, size: compressed.uncompressedSize };
     await rename(tmp, options.target);
     const paths = new Map<string, LayerPath>();
     for (const { header } of entries) paths.set(header.path.replace(/\/$/, ''), { type: header.type, linkname: header.type === 'symlink' ? header.linkname : '' });
-    return { ok: true, digest, size, entries: entries.length, paths };
+    return { ok: true, digest, size, entries: entries.length, paths, ...(compressed !== undefined ? { compressed } : {}) };
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });

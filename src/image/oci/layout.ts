@@ -8,6 +8,9 @@
  * is SOURCE_DATE_EPOCH. So the same layer tars and config give the same digests on any machine
  * running the same zlib; the diff_ids (digests of the uncompressed tars) do not depend on zlib.
  *
+ * A layer may also come compressed already, by the same `gzip.ts` (the layer cache, or a layer
+ * `writeLayer` compressed while writing it).
+ *
  * Everything is written into a temporary directory beside `output`, which is renamed into place
  * at the end: `output` either does not exist or holds a complete layout.
  */
@@ -29,10 +32,13 @@ export const MEDIA_TYPES = {
 /** The annotation umoci and skopeo read a tag from (`oci:<dir>:<tag>`). */
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
 
-/** An uncompressed layer tar to compress, or an already compressed blob (from the layer cache) to copy. */
+/**
+ * An uncompressed layer tar to compress, or an already compressed blob to copy (from the layer
+ * cache) or, with `move`, to rename into the layout (a blob the build wrote itself, beside it).
+ */
 export type LayoutLayer =
   | { readonly tar: string; readonly createdBy: string }
-  | { readonly blob: string; readonly info: LayerInfo; readonly createdBy: string };
+  | { readonly blob: string; readonly info: LayerInfo; readonly createdBy: string; readonly move?: boolean };
 
 export interface ImageConfigInput {
   /** `user`, `uid`, `user:group` or `uid:gid`. */
@@ -153,7 +159,7 @@ export async function writeOciLayout(options: WriteLayoutOptions): Promise<Layou
     for (const l of base) await copyFile(l.blob, blobPath(root, l.digest));
     const layers: LayerInfo[] = [];
     for (const [n, l] of options.layers.entries()) {
-      if ('blob' in l) await copyFile(l.blob, blobPath(root, l.info.digest));
+      if ('blob' in l) await (l.move === true ? rename : copyFile)(l.blob, blobPath(root, l.info.digest));
       layers.push('blob' in l ? l.info : await addLayer(root, l.tar, n));
     }
     const config = await addJson(root, imageConfig(options, [...base.map((l) => l.diffId), ...layers.map((l) => l.diffId)]));
