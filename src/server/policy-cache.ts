@@ -6,7 +6,9 @@
  * share an entry. Canonicalizing walks the whole set in JavaScript, so the native
  * `JSON.stringify` text (the same for a client that serializes the same way each time) is looked
  * up first as an alias of the canonical key: as the Map key itself when it is small (a string
- * lookup is cheaper than a hash call per request), by its SHA-256 when large.
+ * lookup is cheaper than a hash call per request), by its SHA-256 when large. The `/v1/authorize`
+ * body parser goes further: it looks a set up by the exact text the client sent
+ * (`cachedText`), before parsing it, and it aliases the sets it compiles under that text.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../fragments/index.js';
@@ -27,23 +29,20 @@ export class PolicyCache {
 
   constructor(private readonly capacity = 256) {}
 
-  get(policies: PolicySetInput): Compiled {
-    const text = JSON.stringify(policies);
-    const raw = text.length <= MAX_RAW_ALIAS ? text : sha256(text);
+  /**
+   * The compiled set. `text`, when given, is JSON text that parses to `policies` (the client's own
+   * text of the set); otherwise the set is serialized to look it up.
+   */
+  get(policies: PolicySetInput, text: string = JSON.stringify(policies)): Compiled {
+    const raw = aliasOf(text);
     let key = this.aliases.get(raw);
     if (key === undefined) {
       key = sha256(canonicalJson(policies));
       if (this.aliases.size >= this.capacity * 4) this.aliases.clear();
       this.aliases.set(raw, key);
     }
-    const hit = this.entries.get(key);
-    if (hit !== undefined) {
-      // Re-inserting moves the entry to the young end of the Map's insertion order.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      this.hits++;
-      return hit;
-    }
+    const hit = this.touch(key);
+    if (hit !== undefined) return hit;
     this.misses++;
     const compiled = compilePolicySet(policies) as Compiled;
     // Sets with errors are cached too: a client repeating a bad set gets its diagnostics cheaply.
@@ -55,7 +54,25 @@ export class PolicyCache {
     return compiled;
   }
 
+  /** The compiled set whose JSON text (as some client sent it before) is exactly `text`; undefined when not cached. */
+  cachedText(text: string): Compiled | undefined {
+    const key = this.aliases.get(aliasOf(text));
+    return key === undefined ? undefined : this.touch(key);
+  }
+
   get size(): number {
     return this.entries.size;
   }
+
+  private touch(key: string): Compiled | undefined {
+    const hit = this.entries.get(key);
+    if (hit === undefined) return undefined;
+    // Re-inserting moves the entry to the young end of the Map's insertion order.
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    this.hits++;
+    return hit;
+  }
 }
+
+const aliasOf = (text: string): string => (text.length <= MAX_RAW_ALIAS ? text : sha256(text));

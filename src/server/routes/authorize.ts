@@ -4,16 +4,26 @@
  * A single request without `policies` is decided against the principal's assigned policies
  * (principal-policies.ts); a principal with none is denied implicitly, like an empty set.
  */
+import type { FastifyRequest } from 'fastify';
 import type { AuthorizationRequest, Authorizer, Decision, PolicySetInput } from '../../policy/index.js';
 import { callerOf, wire, type App, type ServerContext } from '../context.js';
 import { ProblemError } from '../problem.js';
 import { trn } from '../resources.js';
 import { BatchBody, BatchResult, Decision as DecisionSchema, Scenario } from '../schemas/authorize.js';
+import { parseAuthorizeBodies } from './authorize-body.js';
 
 const ACCESS = { action: 'tessera:Authorize', resource: trn.authorizer } as const;
 const NO_POLICIES: PolicySetInput = { identity: [] };
 
-export function authorizeRoutes(app: App, ctx: ServerContext): void {
+export function authorizeRoutes(root: App, ctx: ServerContext): void {
+  // A scope of their own: their JSON bodies go through the parser that recognises a policy set
+  // compiled before by its text (authorize-body.ts).
+  void root.register(async (app: App) => routes(app, ctx));
+}
+
+function routes(app: App, ctx: ServerContext): void {
+  const bodies = parseAuthorizeBodies(app, ctx.policies);
+
   /** Audits the decisions the server is configured to keep (ServerDeps.auditDecisions). */
   const record = async (actor: string, pairs: readonly (readonly [AuthorizationRequest, Decision])[]) => {
     const { denied, allowedSample } = ctx.auditDecisions;
@@ -30,20 +40,28 @@ export function authorizeRoutes(app: App, ctx: ServerContext): void {
     await Promise.all(kept);
   };
 
-  const compiled = (policies: PolicySetInput): Authorizer => {
-    const c = ctx.policies.get(policies);
+  /** The request's policy set compiled: found by the body parser, or looked up (and cached under the client's text). */
+  const compiled = (req: FastifyRequest, policies: PolicySetInput): Authorizer => {
+    const text = bodies.policiesTextOf(req);
+    const c = bodies.compiledFor(req) ?? (text !== undefined ? ctx.policies.get(policies, text) : ctx.policies.get(policies));
     if (c.authorizer === undefined) throw new ProblemError(400, 'server/invalid-policies', 'the policy set has errors; see `errors`', c.diagnostics.filter((d) => d.severity === 'error'));
     return c.authorizer;
   };
 
-  const authorizerFor = async (principal: string, policies: PolicySetInput | undefined): Promise<Authorizer> => {
-    if (policies !== undefined) return compiled(policies);
+  const authorizerFor = async (req: FastifyRequest, principal: string, policies: PolicySetInput | undefined): Promise<Authorizer> => {
+    if (policies !== undefined) return compiled(req, policies);
     const assigned = await ctx.principals.get(principal, ctx.policies);
-    if (assigned.compiled === undefined) return compiled(NO_POLICIES);
+    if (assigned.compiled === undefined) return emptySet();
     if (assigned.compiled.authorizer === undefined) {
       throw new ProblemError(409, 'server/invalid-assigned-policies', `the policies assigned to \`${principal}\` (${assigned.policies.join(', ')}) have errors; see \`errors\``, assigned.compiled.diagnostics.filter((d) => d.severity === 'error'));
     }
     return assigned.compiled.authorizer;
+  };
+
+  const emptySet = (): Authorizer => {
+    const c = ctx.policies.get(NO_POLICIES);
+    if (c.authorizer === undefined) throw new Error('internal: the empty policy set does not compile');
+    return c.authorizer;
   };
 
   /** The request as decided: with the server's derived context keys when providers are configured. */
@@ -58,7 +76,7 @@ export function authorizeRoutes(app: App, ctx: ServerContext): void {
     config: { access: () => [ACCESS] },
     schema: { summary: 'decide one request against a policy set', 'x-tessera-action': ACCESS.action, body: Scenario, response: { 200: DecisionSchema } },
   }, async (req) => {
-    const d = (await authorizerFor(req.body.request.principal, req.body.policies as PolicySetInput | undefined)).authorize(prepare(req.body.request));
+    const d = (await authorizerFor(req, req.body.request.principal, req.body.policies as PolicySetInput | undefined)).authorize(prepare(req.body.request));
     await record(callerOf(req).principal, [[req.body.request, d]]);
     return wire(d);
   });
@@ -67,7 +85,7 @@ export function authorizeRoutes(app: App, ctx: ServerContext): void {
     config: { access: () => [ACCESS] },
     schema: { summary: 'decide up to 1,000 requests against one policy set', 'x-tessera-action': ACCESS.action, body: BatchBody, response: { 200: BatchResult } },
   }, async (req) => {
-    const authorizer = compiled(req.body.policies as PolicySetInput);
+    const authorizer = compiled(req, req.body.policies as PolicySetInput);
     const decisions = req.body.requests.map((r) => authorizer.authorize(prepare(r)));
     await record(callerOf(req).principal, req.body.requests.map((r, i) => [r, decisions[i] as Decision] as const));
     return { decisions: decisions.map(wire) };
