@@ -67,14 +67,20 @@ function skipSpace(text: string, i: number): number {
   }
 }
 
-/** Just after the string that opens at `i` (a quote), or -1 when it does not close. */
+/**
+ * Just after the string that opens at `i` (a quote), or -1 when it does not close. Jumps from
+ * quote to quote with indexOf (policy sets are mostly string contents); a quote is the end unless
+ * an odd number of backslashes precedes it.
+ */
 function skipString(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === QUOTE) return j + 1;
-    if (c === BACKSLASH) j++;
+  for (let from = i + 1; ; ) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return -1;
+    let b = quote - 1;
+    while (b > i && text.charCodeAt(b) === BACKSLASH) b--;
+    if ((quote - 1 - b) % 2 === 0) return quote + 1;
+    from = quote + 1;
   }
-  return -1;
 }
 
 /**
