@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNodeFlags } from './lib/node-flags.js';
 import { ROOT } from './lib/root.js';
+import { describeSteadiness, probe, steadiness, type Steadiness } from './lib/steadiness.js';
 import type { BenchModule, BenchOptions, BenchResult, Table, Target } from './lib/types.js';
 
 /** The registry: a new benchmark is one line here. */
@@ -63,6 +64,8 @@ interface ResultFile {
   readonly options: { readonly full: boolean };
   readonly pass: boolean;
   readonly result: BenchResult;
+  /** Absent in results recorded before the probe existed. */
+  readonly steadiness?: Steadiness;
 }
 
 function machine(): Machine {
@@ -96,8 +99,12 @@ function renderResult(f: ResultFile): string {
     markdownTable(f.result.table),
     '',
     targetsTable(f.result.targets),
-    ...(f.result.notes !== undefined && f.result.notes.length > 0 ? ['', ...f.result.notes.map((n) => `- ${n}`)] : []),
+    ...notesOf(f).flatMap((n, i) => (i === 0 ? ['', `- ${n}`] : [`- ${n}`])),
   ].join('\n');
+}
+
+function notesOf(f: ResultFile): string[] {
+  return [...(f.result.notes ?? []), ...(f.steadiness !== undefined ? [describeSteadiness(f.steadiness)] : [])];
 }
 
 function isResultFile(x: unknown): x is ResultFile {
@@ -148,6 +155,7 @@ async function main(): Promise<number> {
     if (load === undefined) continue;
     console.error(`bench ${name}${options.quick ? ' (quick: not recorded)' : ''}`);
     const started = Date.now();
+    const before = probe();
     let result: BenchResult;
     try {
       result = await (await load()).run(options);
@@ -159,6 +167,7 @@ async function main(): Promise<number> {
     const file: ResultFile = {
       format: FORMAT, name: result.name, date: new Date().toISOString(), durationMs: Date.now() - started, node: process.version,
       machine: machine(), options: { full: options.full === true }, pass: result.targets.every((t) => t.pass), result,
+      steadiness: steadiness([...before, ...probe()]),
     };
     console.log(`\n${renderResult(file)}\n`);
     if (!file.pass) missed = true;
