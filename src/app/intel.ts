@@ -11,6 +11,13 @@ export type ImportResult =
   | { readonly ok: false; readonly diagnostics: readonly IntelDiagnostic[] };
 
 function validateFeed(source: FeedSource, text: string): { ok: true; version: string; records: number; diagnostics: readonly IntelDiagnostic[] } | { ok: false; diagnostics: readonly IntelDiagnostic[] } {
+  // No published feed holds a NUL character (JSON escapes it, CSV has none), and PostgreSQL's text
+  // columns cannot store one: refuse it here with a diagnostic rather than fail at the save.
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    return { ok: false, diagnostics: [{ code: 'intel/nul-character', severity: 'error', path: `line ${line}`, message: `the ${source} feed holds a NUL character (line ${line})`, help: 'this is not the published feed file: download it again' }] };
+  }
   if (source === 'kev') {
     const r = parseKev(text);
     return r.ok ? { ok: true, version: r.value.catalogVersion, records: r.value.entries.length, diagnostics: r.diagnostics } : r;

@@ -82,7 +82,7 @@ export function mapError(e: unknown): { problem: ProblemError; internal: boolean
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { problem: new ProblemError(413, 'server/body-too-large', 'the request body is larger than the server accepts'), internal: false };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { problem: new ProblemError(415, 'server/unsupported-media-type', 'send the body as `application/json`'), internal: false };
+      return { problem: new ProblemError(415, 'server/unsupported-media-type', 'this route does not take a body of that Content-Type: API bodies are `application/json`; `POST /v1/intel/epss` also takes the feed as `text/csv`'), internal: false };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { problem: new ProblemError(400, 'server/empty-body', 'the body is empty; send a JSON document'), internal: false };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

@@ -84,6 +84,10 @@ describe('POST /v1/intel/{source}, GET /v1/intel', () => {
     expect(bad.body).toMatchObject({ code: 'intel/invalid-feed', errors: [expect.objectContaining({ code: 'intel/epss-invalid', severity: 'error', path: 'line 4' })] });
     const notKev = await post('kev', '{"title": "not a catalog"}');
     expect([notKev.status, notKev.body.code]).toEqual([422, 'intel/invalid-feed']);
+    // A NUL character (which a PostgreSQL text column could not hold) is the feed's fault, not the server's.
+    const nul = await post('epss', epss.replace('0.94468', '0.94468\u0000'), 'admin', 'text/csv');
+    expect(nul.status).toBe(422);
+    expect(nul.body).toMatchObject({ errors: [expect.objectContaining({ code: 'intel/nul-character', path: 'line 4' })] });
     expect(await h.store.feeds.currentHashes()).toEqual(hashes);
     expect(await h.store.feeds.list()).toHaveLength(2);
     expect((await h.store.audit.read(0, 1000)).length).toBe(auditBefore);
@@ -92,7 +96,9 @@ describe('POST /v1/intel/{source}, GET /v1/intel', () => {
   it('refuses an unknown feed (400), an empty body (400) and a media type it does not take (415)', async () => {
     expect((await post('nvd', kev)).status).toBe(400);
     expect((await post('kev', '')).status).toBe(400);
-    expect((await post('kev', kev, 'admin', 'application/xml')).status).toBe(415);
+    const xml = await post('kev', kev, 'admin', 'application/xml');
+    expect(xml.status).toBe(415);
+    expect(xml.body.detail).toContain('text/csv');
   });
 
   it('documents both routes in OpenAPI, with the feed as the request body', async () => {
