@@ -6,8 +6,7 @@
  * which is the security build); the install sets equal to `apt-get -s install` with both as
  * file: sources; and the tier-dependent preference for security builds on the real universe.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import { readPackagesIndex, readVerifiedRelease } from '../src/archive/index.js'
 import { compareVersions, isSecuritySuite, PackageUniverse, type BinaryPackage } from '../src/catalog/index.js';
 import { resolve } from '../src/solver/resolver/index.js';
 import { chooseBuilds, selectComponents, type SelectionInput } from '../src/solver/selection/index.js';
-import { aptSimulateInstall } from './support/apt-env.js';
+import { aptSimulateInstall, createAptSources } from './support/apt-env.js';
 import { BOOKWORM, bookwormAvailable, bookwormPackages } from './support/bookworm.js';
 import { hasTool } from './support/tools.js';
 
@@ -130,29 +129,12 @@ describe.skipIf(!bookwormAvailable)('selecting for an nginx app on bookworm main
 });
 
 /** apt with both signed indexes as file: sources, Valid-Until not checked (the snapshot ages). */
-async function twoSourceApt(dir: string): Promise<string> {
-  const suites = [['bookworm', BOOKWORM.inRelease as string, BOOKWORM.index as string], ['bookworm-security', SECURITY.inRelease, SECURITY.index]] as const;
-  for (const [suite, inRelease, index] of suites) {
-    const dists = join(dir, 'repo', 'dists', suite);
-    await mkdir(join(dists, 'main', 'binary-amd64'), { recursive: true });
-    await copyFile(inRelease, join(dists, 'InRelease'));
-    const unpacked = spawnSync('sh', ['-c', 'xz -dc "$0" > "$1"', index, join(dists, 'main', 'binary-amd64', 'Packages')]);
-    if (unpacked.status !== 0) throw new Error(`xz failed: ${unpacked.stderr.toString()}`);
-  }
-  for (const sub of ['state/lists/partial', 'cache/archives/partial', 'etc/apt.conf.d', 'etc/preferences.d', 'etc/sources.list.d', 'log']) await mkdir(join(dir, sub), { recursive: true });
-  await writeFile(join(dir, 'state', 'status'), '');
-  await writeFile(join(dir, 'etc', 'sources.list'), suites.map(([suite]) => `deb [signed-by=${BOOKWORM.keyring}] file:${join(dir, 'repo')} ${suite} main\n`).join(''));
-  const config = join(dir, 'apt.conf');
-  await writeFile(config, [
-    `Dir "${dir}/";`, `Dir::State "${dir}/state";`, `Dir::State::status "${dir}/state/status";`, `Dir::Cache "${dir}/cache";`,
-    `Dir::Etc "${dir}/etc";`, `Dir::Log "${dir}/log";`, 'APT::Architecture "amd64";', 'APT::Architectures { "amd64"; };',
-    'APT::Install-Recommends "false";', 'Debug::NoLocking "true";', 'Acquire::Languages "none";', 'Acquire::Check-Valid-Until "false";',
-    'Acquire::CompressionTypes::Order { "uncompressed"; };',
-    ...['xz', 'gz', 'lz4', 'bz2', 'lzma', 'zst'].map((t) => `Acquire::CompressionTypes::${t} "false";`),
-  ].join('\n') + '\n');
-  const update = spawnSync('apt-get', ['update'], { env: { ...process.env, APT_CONFIG: config }, encoding: 'utf8' });
-  if (update.status !== 0 || /^(E|Err):/m.test(update.stdout + update.stderr)) throw new Error(`apt-get update failed: ${update.stdout}${update.stderr}`);
-  return config;
+function twoSourceApt(dir: string): Promise<string> {
+  return createAptSources(dir, {
+    keyring: BOOKWORM.keyring as string,
+    suites: [{ suite: 'bookworm', inRelease: BOOKWORM.inRelease as string, indexXz: BOOKWORM.index as string }, { suite: 'bookworm-security', inRelease: SECURITY.inRelease, indexXz: SECURITY.index }],
+    checkValidUntil: false,
+  });
 }
 
 describe.skipIf(!aptReady)('the same install sets as apt-get -s install with bookworm-security as a second source', () => {

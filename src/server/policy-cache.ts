@@ -33,8 +33,8 @@ export class PolicyCache {
    * The compiled set. `text`, when given, is JSON text that parses to `policies` (the client's own
    * text of the set); otherwise the set is serialized to look it up.
    */
-  get(policies: PolicySetInput, text: string = JSON.stringify(policies)): Compiled {
-    const raw = aliasOf(text);
+  get(policies: PolicySetInput, text?: string): Compiled {
+    const raw = aliasOf(text ?? JSON.stringify(policies));
     let key = this.aliases.get(raw);
     if (key === undefined) {
       key = sha256(canonicalJson(policies));

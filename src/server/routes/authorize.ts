@@ -42,8 +42,7 @@ function routes(app: App, ctx: ServerContext): void {
 
   /** The request's policy set compiled: found by the body parser, or looked up (and cached under the client's text). */
   const compiled = (req: FastifyRequest, policies: PolicySetInput): Authorizer => {
-    const text = bodies.policiesTextOf(req);
-    const c = bodies.compiledFor(req) ?? (text !== undefined ? ctx.policies.get(policies, text) : ctx.policies.get(policies));
+    const c = bodies.compiledFor(req) ?? ctx.policies.get(policies, bodies.policiesTextOf(req));
     if (c.authorizer === undefined) throw new ProblemError(400, 'server/invalid-policies', 'the policy set has errors; see `errors`', c.diagnostics.filter((d) => d.severity === 'error'));
     return c.authorizer;
   };
