@@ -34,7 +34,7 @@ describe('the demo seed (tessera serve --demo)', () => {
     expect(new Set(r.tokens.map((t) => t.role))).toEqual(new Set(['delegated-admin', 'approver', 'auditor', 'service']));
     expect((await store.tokens.listTokens()).every((t) => !t.secretHash.includes(t.id))).toBe(true);
     expect(r.boundary).toBe('payments-team@1');
-    expect((await store.policies.getBoundary('payments-team'))?.version).toBe(1);
+    expect(await store.policies.getBoundary('payments-team')).toMatchObject({ version: 1, team: 'payments' });
     const audit = await store.audit.read(0, 1000);
     expect(audit.some((a) => a.action === 'tessera:SeedDemo')).toBe(true);
   });

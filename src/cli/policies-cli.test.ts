@@ -43,10 +43,10 @@ const json = <T = Record<string, unknown>>(out: string) => JSON.parse(out) as T;
 
 describe('tessera policies --server', () => {
   it('walks a policy from synthesis to active, shows the review, rolls back, and assigns it', async () => {
-    const b = await tessera('admin', ['policies', 'boundary', 'put', 'pol-boundary', join(dir, 'boundary.json'), '--json']);
+    const b = await tessera('admin', ['policies', 'boundary', 'put', 'pol-boundary', join(dir, 'boundary.json'), '--team', 'payments', '--json']);
     expect(b.err).toBe('');
-    expect(json(b.out)).toMatchObject({ id: 'pol-boundary', version: 1, createdBy: 'user/admin', document: { Statement: [{ Action: 's3:Get*' }] } });
-    expect((await tessera('dave', ['policies', 'boundary', 'show', 'pol-boundary'])).out).toMatch(/^boundary pol-boundary version 1 /);
+    expect(json(b.out)).toMatchObject({ id: 'pol-boundary', version: 1, team: 'payments', createdBy: 'user/admin', document: { Statement: [{ Action: 's3:Get*' }] } });
+    expect((await tessera('dave', ['policies', 'boundary', 'show', 'pol-boundary'])).out).toMatch(/^boundary pol-boundary version 1 for team payments /);
 
     const create = ['policies', 'create', 'pol-pay', '--team', 'payments', '-f', 'pol-s3@1', '-b', 'pol-boundary'];
     const v1 = await tessera('alice', [...create, '-p', 'bucket=acme-reports', '--json']);
@@ -92,6 +92,7 @@ describe('tessera policies --server', () => {
     expect(json((await tessera('dave', ['policies', 'show', 'pol-pay', '--json'])).out)).toMatchObject({ id: 'pol-pay', team: 'payments', active: 1, versions: [{ version: 1, status: 'active' }, { version: 2, status: 'superseded' }] });
     expect((await tessera('carol', ['policies', 'rollback', 'pol-pay', '--to', '1'])).err).toContain('pol-pay@1 is already the active version');
     expect((await tessera('dave', ['policies', 'show', 'pol-pay@1'])).out).toMatch(/^pol-pay@1 {2}active {2}team payments/);
+    expect((await tessera('dave', ['policies', 'show', 'pol-pay@1'])).out).toContain('containment: contained (in the boundary; user/alice has no assignment, so nothing else bounds it)');
     expect(json((await tessera('dave', ['policies', 'list', '--json'])).out)).toMatchObject({ items: [{ id: 'pol-pay', team: 'payments', latestVersion: 2, active: 1 }] });
 
     expect(json((await tessera('admin', ['policies', 'assign', BOB, 'pol-pay', '--json'])).out)).toMatchObject({ principal: BOB, policies: ['pol-pay'], updatedBy: 'user/admin' });
@@ -103,8 +104,11 @@ describe('tessera policies --server', () => {
   it('prints a refused synthesis and stores nothing', async () => {
     const narrow = join(dir, 'narrow.json');
     await writeFile(narrow, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }] }));
-    expect((await tessera('admin', ['policies', 'boundary', 'put', 'pol-narrow', narrow])).code).toBe(0);
-    const refused = await tessera('alice', ['policies', 'create', 'pol-wide', '--team', 'payments', '-f', 'pol-s3@1', '-p', 'bucket=acme-reports', '-b', 'pol-narrow@1']);
+    expect((await tessera('admin', ['policies', 'boundary', 'put', 'pol-narrow', narrow])).out).toMatch(/^boundary pol-narrow version 1 for the central admin only \(no team\) /);
+    // A boundary of no team is the central admin's alone.
+    expect((await tessera('alice', ['policies', 'create', 'pol-wide', '--team', 'payments', '-f', 'pol-s3@1', '-p', 'bucket=acme-reports', '-b', 'pol-narrow@1'])).err).toMatch(/403 .*tessera:UseBoundary/);
+    expect((await tessera('admin', ['policies', 'boundary', 'put', 'pol-narrow', narrow, '--team', 'payments'])).out).toMatch(/^boundary pol-narrow version 2 for team payments /);
+    const refused = await tessera('alice', ['policies', 'create', 'pol-wide', '--team', 'payments', '-f', 'pol-s3@1', '-p', 'bucket=acme-reports', '-b', 'pol-narrow@2']);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/synthesis\/not-contained/);
     expect(refused.err).toMatch(/422 .*\(server\/synthesis-refused\)/);

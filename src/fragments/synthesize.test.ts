@@ -70,6 +70,26 @@ describe('synthesis', () => {
     const r = synthesize({ fragments: [readReports, readOrders], boundary, delegator }, env());
     expect(codes(r)).toContain('synthesis/not-contained');
     expect(r.containment?.verdict === 'not-contained' ? r.containment.region.refusedBy.within : -1).toBe(1);
+    expect(r.diagnostics.find((x) => x.code === 'synthesis/not-contained')?.message).toContain("outside the delegator's own permissions");
+  });
+
+  it('lets a delegator who holds nothing delegate nothing (an empty list is not "unchecked")', () => {
+    const r = synthesize({ fragments: [readReports], boundary, delegator: [] }, env());
+    expect(codes(r)).toContain('synthesis/not-contained');
+    expect(r.policies).toBeUndefined();
+    expect(synthesize({ fragments: [readReports], boundary }, env()).policies).toBeDefined();
+  });
+
+  it("stays within the boundary on the delegator's own permissions too", () => {
+    const delegator = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
+    const onlyReports = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: ['arn:aws:s3:::acme-reports', 'arn:aws:s3:::acme-reports/*'] }] }];
+    const within = synthesize({ fragments: [readReports], boundary, delegator, delegatorBoundaries: onlyReports }, env());
+    expect(within.containment?.verdict, JSON.stringify(within.diagnostics)).toBe('contained');
+    const r = synthesize({ fragments: [readOrders], boundary, delegator, delegatorBoundaries: onlyReports }, env());
+    expect(r.containment?.verdict === 'not-contained' ? r.containment.region.refusedBy.within : -1).toBe(2);
+    expect(r.diagnostics.find((x) => x.code === 'synthesis/not-contained')?.message).toContain("outside the boundary on the delegator's own permissions");
+    // The record names what the proof was made against.
+    expect(within.record?.delegatorHash).not.toBe(synthesize({ fragments: [readReports], boundary, delegator }, env()).record?.delegatorHash);
   });
 
   it('names conflicting fragments, exclusive groups and the risk budget', () => {

@@ -22,8 +22,17 @@ export interface SynthesisRequest {
   readonly fragments: readonly { readonly ref: FragmentRef; readonly params?: Readonly<Record<string, string>> }[];
   /** The delegator's permissions boundary: the synthesized policy must stay within it. */
   readonly boundary: PolicyInput;
-  /** The delegator's own identity policies: the result must stay within them too. */
+  /**
+   * The delegator's own identity policies: the result must stay within them too. An empty list
+   * is a delegator who holds nothing, so nothing can be delegated; absent means not checked.
+   */
   readonly delegator?: readonly PolicyInput[];
+  /**
+   * The permissions boundaries on the delegator's own policies (any of them bounds it, as the
+   * engine takes several boundary documents): the delegator holds only what they and the
+   * delegator's policies both allow, so the result must stay within them as well.
+   */
+  readonly delegatorBoundaries?: readonly PolicyInput[];
   /** Maximum sum of the fragments' signature risk budgets. */
   readonly riskBudget?: number;
 }
@@ -99,7 +108,12 @@ export function synthesize(request: SynthesisRequest, env: SynthesisEnvironment)
   const failed = (extra: Partial<SynthesisResult> = {}): SynthesisResult => ({ diagnostics, findings: [], riskScore: 0, riskCost, ...extra });
   if (hasFragmentErrors(diagnostics)) return failed();
 
-  for (const [label, input] of [['boundary', request.boundary], ...(request.delegator ?? []).map((d, i) => [`delegator[${i}]`, d] as const)] as const) {
+  const inputs = [
+    ['boundary', request.boundary] as const,
+    ...(request.delegator ?? []).map((d, i) => [`delegator[${i}]`, d] as const),
+    ...(request.delegatorBoundaries ?? []).map((d, i) => [`delegatorBoundaries[${i}]`, d] as const),
+  ];
+  for (const [label, input] of inputs) {
     const errors = validatePolicy(input, { policyType: 'identity' }).filter((d) => d.severity === 'error');
     for (const e of errors) diagnostics.push(fragmentDiagnostic('synthesis/invalid-boundary', `${label}: ${e.message}`, e.help, { path: e.path }));
   }
@@ -124,17 +138,21 @@ export function synthesize(request: SynthesisRequest, env: SynthesisEnvironment)
     diagnostics.push(fragmentDiagnostic('synthesis/escalation-path', `the composition grants a privilege-escalation path: ${finding.message}`, `${finding.rule?.description ?? ''} Remove one of: ${names.join(', ') || 'the fragments involved'}.`.trim(), { fragment: names.join(', ') }));
   }
 
-  // Containment in boundary ∩ delegator, proven over every request and context.
-  const within: PolicyInput[][] = [[request.boundary], ...(request.delegator !== undefined && request.delegator.length > 0 ? [[...request.delegator]] : [])];
-  const analysis = env.analyzer.contains(docs, within);
+  // Containment in boundary ∩ delegator, proven over every request and context. Each group is
+  // named for the diagnostic that says which one refuses the counterexample.
+  const groups: { name: string; policies: PolicyInput[] }[] = [{ name: 'the boundary', policies: [request.boundary] }];
+  if (request.delegator !== undefined) groups.push({ name: "the delegator's own permissions", policies: [...request.delegator] });
+  if (request.delegatorBoundaries !== undefined && request.delegatorBoundaries.length > 0) groups.push({ name: "the boundary on the delegator's own permissions", policies: [...request.delegatorBoundaries] });
+  const analysis = env.analyzer.contains(docs, groups.map((g) => g.policies));
   let containment: Containment | undefined;
   if (!analysis.ok) diagnostics.push(...analysis.diagnostics.map((d) => ({ ...d })));
   else {
     containment = analysis.result;
     if (containment.verdict === 'not-contained') {
       const cx = containment.counterexample;
-      const where = containment.region.refusedBy.within === 0 ? 'the boundary' : "the delegator's own permissions";
-      diagnostics.push(fragmentDiagnostic('synthesis/not-contained', `the result allows ${describe(cx)}, which ${where} does not`, 'narrow the parameters, or remove the fragment that grants it', { fragment: culprits(cx.action, origins) }));
+      const where = groups[containment.region.refusedBy.within]?.name ?? 'the boundary';
+      const help = where === 'the boundary' ? 'narrow the parameters, or remove the fragment that grants it' : 'narrow the parameters, or remove the fragment that grants it: a delegator cannot grant what it does not hold itself';
+      diagnostics.push(fragmentDiagnostic('synthesis/not-contained', `the result allows ${describe(cx)}, which is outside ${where}`, help, { fragment: culprits(cx.action, origins) }));
     } else if (containment.verdict === 'unknown') {
       diagnostics.push(fragmentDiagnostic('synthesis/unprovable', `containment could not be proven: ${containment.reasons.join('; ')}`, 'a policy is approved only when the analysis proves it stays within the boundary', {}));
     }
@@ -142,13 +160,21 @@ export function synthesize(request: SynthesisRequest, env: SynthesisEnvironment)
   const record: SynthesisRecord = {
     fragments: used,
     boundaryHash: contentHash(asValue(request.boundary)),
-    delegatorHash: request.delegator === undefined ? null : contentHash(request.delegator.map(asValue)),
+    delegatorHash: delegatorHash(request),
     riskBudget: request.riskBudget ?? null,
     resultHash: contentHash(docs),
   };
   const base = { diagnostics, findings: f.findings, riskScore: f.riskScore, riskCost, record };
   const withContainment = containment === undefined ? base : { ...base, containment };
   return hasFragmentErrors(diagnostics) ? withContainment : { ...withContainment, policies: docs };
+}
+
+/** The delegator's policies (as before boundaries were added, when there are none) and their boundaries. */
+function delegatorHash(request: SynthesisRequest): string | null {
+  if (request.delegator === undefined) return null;
+  const policies = request.delegator.map(asValue);
+  const boundaries = (request.delegatorBoundaries ?? []).map(asValue);
+  return contentHash(boundaries.length === 0 ? policies : { policies, boundaries });
 }
 
 function asValue(input: PolicyInput): unknown {

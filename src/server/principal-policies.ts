@@ -25,6 +25,21 @@ export interface PrincipalPolicySet {
 
 /** The principal's set as the engine takes it, or undefined when nothing is assigned and active. */
 export async function assemblePolicySet(store: PolicyStore, principal: string): Promise<{ set: PolicySetInput; policies: string[] } | undefined> {
+  const held = await activePolicies(store, principal);
+  if (held === undefined || held.policies.length === 0) return undefined;
+  return { set: { identity: held.identity, boundary: held.boundaries } as PolicySetInput, policies: held.policies };
+}
+
+interface HeldPolicies {
+  /** `id@version` of the active versions, in assignment order. */
+  policies: string[];
+  identity: object[];
+  /** Each boundary version once. */
+  boundaries: object[];
+}
+
+/** The active assigned policies and their boundaries; undefined when the principal has no assignment. */
+async function activePolicies(store: PolicyStore, principal: string): Promise<HeldPolicies | undefined> {
   const assignment = await store.getAssignment(principal);
   if (assignment === undefined) return undefined;
   const identity: object[] = [];
@@ -42,8 +57,18 @@ export async function assemblePolicySet(store: PolicyStore, principal: string): 
     // The store refuses versions under unknown boundaries, so a missing one is a deleted row: grant nothing.
     boundaries.set(key, (b?.document as object | undefined) ?? { Version: '2012-10-17', Statement: [] });
   }
-  if (used.length === 0) return undefined;
-  return { set: { identity, boundary: [...boundaries.values()] } as PolicySetInput, policies: used };
+  return { policies: used, identity, boundaries: [...boundaries.values()] };
+}
+
+/**
+ * What a delegated admin holds itself, for the synthesis proof "contained in the boundary and in
+ * the delegator's own permissions" (design.md, Blending): the active versions of the policies
+ * assigned to its principal and the boundaries they were synthesized under. `policies: null` when
+ * Tessera manages no permissions for the principal (no assignment): it is then bounded by its
+ * team's boundary alone, and the verdict says so. An assignment with nothing active holds nothing.
+ */
+export async function delegatorPermissions(store: PolicyStore, principal: string): Promise<HeldPolicies | { policies: null }> {
+  return (await activePolicies(store, principal)) ?? { policies: null };
 }
 
 export interface PrincipalPoliciesOptions {

@@ -30,6 +30,7 @@ export const TESSERA_ACTIONS = [
   'tessera:RunMonitor',
   'tessera:PutBoundary',
   'tessera:GetBoundary',
+  'tessera:UseBoundary',
   'tessera:CreatePolicy',
   'tessera:GetPolicy',
   'tessera:ListPolicies',

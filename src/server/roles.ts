@@ -18,6 +18,9 @@
  * them: an app profile says what data a team's service holds and how exposed it is, which is not
  * theirs to read across teams.
  *
+ * Synthesizing a policy under a boundary (`tessera:UseBoundary`) is the central admin's, and a
+ * delegated admin's for the boundaries put for its own team: "scoped to a team and its boundary".
+ *
  * Threat-feed snapshots (`trn:tessera:intel/<source>`) change what the loop rebuilds for every
  * team: importing one (`tessera:ImportIntel`) is the central admin's alone; listing them
  * (`tessera:ListIntel`) is also the auditor's.
@@ -65,6 +68,15 @@ export const ROLE_POLICIES: Readonly<Record<Role, PolicyDocument>> = {
       Effect: 'Allow',
       Action: ['tessera:CreatePolicy', 'tessera:SubmitPolicy'],
       Resource: POLICIES,
+      Condition: { StringEquals: { 'tessera:ResourceOwner': '${tessera:PrincipalTeam}' } },
+    },
+    // A boundary's owner is the team it was put for; one without a team has no owner, so the
+    // condition fails and only the central admin synthesizes under it.
+    {
+      Sid: 'SynthesizeUnderOwnTeamBoundaries',
+      Effect: 'Allow',
+      Action: 'tessera:UseBoundary',
+      Resource: BOUNDARIES,
       Condition: { StringEquals: { 'tessera:ResourceOwner': '${tessera:PrincipalTeam}' } },
     },
   ),

@@ -38,7 +38,7 @@ import type { BoundaryVersionsTable, PolicyStatusHistoryTable, PolicyVersionsTab
 export class KyselyPolicyStore implements PolicyStore {
   constructor(private readonly cp: ControlPlaneDb) {}
 
-  putBoundary(id: string, document: unknown, actor: PolicyActor): Promise<BoundaryVersion> {
+  putBoundary(id: string, document: unknown, actor: PolicyActor, team: string | null = null): Promise<BoundaryVersion> {
     if (id.length === 0) return Promise.reject(new InvalidStoreArgumentError('a boundary id is not empty'));
     const text = toJsonText(document);
     return this.cp.tx('putBoundary', async (trx) => {
@@ -49,11 +49,11 @@ export class KyselyPolicyStore implements PolicyStore {
       } else {
         const last = await trx.selectFrom('boundary_versions').selectAll().where('boundary_id', '=', id).orderBy('version', 'desc').limit(1).executeTakeFirst();
         // Putting the document that is already there changes nothing: PUT is idempotent.
-        if (last !== undefined && last.document === text) return toBoundary(last);
+        if (last !== undefined && last.document === text && last.team === team) return toBoundary(last);
         version = (last?.version ?? 0) + 1;
         await trx.updateTable('boundaries').set({ latest_version: version }).where('id', '=', id).execute();
       }
-      const row = { boundary_id: id, version, document: text, created_at: actor.at, created_by: actor.by };
+      const row = { boundary_id: id, version, document: text, created_at: actor.at, created_by: actor.by, team };
       await trx.insertInto('boundary_versions').values(row).execute();
       await bumpRevision(trx);
       return toBoundary(row);
@@ -245,6 +245,7 @@ function toBoundary(row: Selectable<BoundaryVersionsTable>): BoundaryVersion {
     id: row.boundary_id,
     version: row.version,
     document: fromJsonText(row.document, `document of boundary \`${row.boundary_id}@${row.version}\``),
+    team: row.team,
     createdAt: row.created_at,
     createdBy: row.created_by,
   };

@@ -43,6 +43,8 @@ export interface BoundaryVersion {
   version: number;
   /** The IAM policy document (a JSON value) used as permissions boundary. */
   document: unknown;
+  /** The team whose delegated admins may synthesize policies under it; null: only the central admin may. */
+  team: string | null;
   createdAt: string;
   createdBy: string;
 }
@@ -108,8 +110,11 @@ export interface PolicyAssignment {
 }
 
 export interface PolicyStore {
-  /** A new version of the boundary (version 1 creates it); the same document as the latest returns the latest. */
-  putBoundary(id: string, document: unknown, actor: PolicyActor): Promise<BoundaryVersion>;
+  /**
+   * A new version of the boundary (version 1 creates it) for `team` (null: no team, the central
+   * admin's); the same document for the same team as the latest returns the latest.
+   */
+  putBoundary(id: string, document: unknown, actor: PolicyActor, team?: string | null): Promise<BoundaryVersion>;
   /** The given version, or the latest without one. */
   getBoundary(id: string, version?: number): Promise<BoundaryVersion | undefined>;
   /**

@@ -132,6 +132,8 @@ export interface BoundaryVersionsTable {
   document: string;
   created_at: string;
   created_by: string;
+  /** The team whose delegated admins may synthesize under this version; null: the central admin only. */
+  team: string | null;
 }
 
 /** Synthesized policies; `team` is fixed at creation, `latest_version` serializes writers. */

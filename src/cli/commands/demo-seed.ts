@@ -21,12 +21,14 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const DEMO_FRAGMENTS = join(ROOT, 'catalog', 'fragments');
 const DEMO_BOUNDARY = join(ROOT, 'examples', 'policies', 'team-boundary.json');
 const DEMO_BOUNDARY_ID = 'payments-team';
+/** The team whose delegated admin (dana) synthesizes under the demo's boundary. */
+const DEMO_TEAM = 'payments';
 const DEMO_VULNERABILITIES = join(ROOT, 'examples', 'vulnerabilities.json');
 export const DEMO_APPS = ['internal-reporting', 'public-payments'].map((name) => join(ROOT, 'examples', name));
 
 /** Who the demo's tokens act as: an author and an approver are different people. */
 const DEMO_PEOPLE: readonly { principal: string; role: Role; team?: string }[] = [
-  { principal: 'user/dana', role: 'delegated-admin', team: 'payments' },
+  { principal: 'user/dana', role: 'delegated-admin', team: DEMO_TEAM },
   { principal: 'user/avery', role: 'approver' },
   { principal: 'user/audrey', role: 'auditor' },
   { principal: 'service/payments-api', role: 'service' },
@@ -55,7 +57,7 @@ export async function seedDemo(store: ControlPlaneStore, now: Date): Promise<Dem
     await store.fragments.transition(v, 'approve', { by: APPROVER, at, comment: 'reviewed for the demo' }, 'in-review');
   }
   // The payments team's boundary: what its delegated admin may compose policies within.
-  const boundary = await store.policies.putBoundary(DEMO_BOUNDARY_ID, JSON.parse(await readFile(DEMO_BOUNDARY, 'utf8')), { by: AUTHOR, at });
+  const boundary = await store.policies.putBoundary(DEMO_BOUNDARY_ID, JSON.parse(await readFile(DEMO_BOUNDARY, 'utf8')), { by: AUTHOR, at }, DEMO_TEAM);
   await store.audit.append({ at, actor: 'system/demo', action: 'tessera:SeedDemo', resource: 'trn:tessera:demo', outcome: 'changed', detail: { fragments: fragments.length, author: AUTHOR, approver: APPROVER, boundary: `${boundary.id}@${boundary.version}` } });
 
   const vulnerabilities = checked(checkVulnerabilities(JSON.parse(await readFile(DEMO_VULNERABILITIES, 'utf8'))), DEMO_VULNERABILITIES);

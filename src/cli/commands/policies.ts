@@ -19,14 +19,16 @@ import type { StoreTarget } from '../store.js';
 type Status = 'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'superseded';
 type Action = 'submit' | 'approve' | 'reject' | 'activate';
 
-interface Boundary { id: string; version: number; document: unknown; createdAt: string; createdBy: string }
+interface Boundary { id: string; version: number; document: unknown; team: string | null; createdAt: string; createdBy: string }
+
+const teamText = (team: string | null) => (team === null ? 'the central admin only (no team)' : `team ${team}`);
 interface VersionRow { version: number; status: Status; risk: number; createdAt: string; createdBy: string }
 interface Overview { id: string; team: string; active: number | null; versions: VersionRow[] }
 interface PolicyVersion {
   id: string; version: number; team: string; status: Status; risk: number; createdAt: string; createdBy: string;
   request: { fragments: { ref: string; params: Record<string, string> }[]; boundary: { id: string; version: number }; riskBudget: number | null };
   documents: unknown[];
-  verdict: { containment?: string | null; findings?: unknown[]; warnings?: { severity?: string; code?: string; message?: string }[] } | null;
+  verdict: { containment?: string | null; delegator?: { principal: string; policies: string[] | null } | null; findings?: unknown[]; warnings?: { severity?: string; code?: string; message?: string }[] } | null;
   history: { from: Status; to: Status; at: string; by: string; comment?: string }[];
 }
 interface Review { policy: string; status: Status; against: number | null; added: unknown[]; removed: unknown[]; verdict: PolicyVersion['verdict']; risk: number; effective: unknown }
@@ -47,7 +49,7 @@ superseded. Activating an approved version supersedes the active one; rolling
 back activates an earlier approved or superseded version.
 
 Examples:
-  $ tessera policies boundary put payments-boundary boundary.json
+  $ tessera policies boundary put payments-boundary boundary.json --team payments
   $ tessera policies create pay-reports --team payments -f s3-read-prefix@1 -p bucket=acme-reports -b payments-boundary
   $ tessera policies submit pay-reports@1
   $ tessera policies review pay-reports@1
@@ -57,18 +59,22 @@ Examples:
   $ tessera policies assign arn:aws:iam::111122223333:user/bob pay-reports`);
 
   const boundary = policies.command('boundary').description('permissions boundaries that policies are synthesized under');
-  boundary.command('put').description('store a boundary (a new version when the document changed)')
+  boundary.command('put').description('store a boundary for a team (a new version when the document or the team changed)')
     .argument('<id>', 'the boundary id').argument('<file>', 'one IAM policy document (JSON; - for stdin)')
+    .option('--team <team>', "the team whose delegated admins may synthesize policies under it (without it, only the central admin may)")
     .option('--json', 'print the stored boundary as JSON')
     .addHelpText('after', `
+A delegated admin synthesizes policies only under its own team's boundaries,
+and only within what it holds itself when policies are assigned to it.
+
 Examples:
-  $ tessera policies boundary put payments-boundary boundary.json
-  $ cat boundary.json | tessera policies boundary put payments-boundary - --json`)
-    .action(async (id: string, file: string, opts: { json?: boolean }, cmd: Command) => {
+  $ tessera policies boundary put payments-boundary boundary.json --team payments
+  $ cat boundary.json | tessera policies boundary put payments-boundary - --team payments --json`)
+    .action(async (id: string, file: string, opts: { team?: string; json?: boolean }, cmd: Command) => {
       const document = await readJson(io, file, 'boundary document');
-      const r = await client(cmd).call<Boundary>('PUT', `/v1/boundaries/${enc(id)}`, { document });
+      const r = await client(cmd).call<Boundary>('PUT', `/v1/boundaries/${enc(id)}`, { document, ...(opts.team === undefined ? {} : { team: opts.team }) });
       if (opts.json === true) printJson(io, r.body);
-      else io.stdout(`boundary ${r.body.id} version ${r.body.version} (by ${r.body.createdBy} at ${r.body.createdAt})\n`);
+      else io.stdout(`boundary ${r.body.id} version ${r.body.version} for ${teamText(r.body.team)} (by ${r.body.createdBy} at ${r.body.createdAt})\n`);
     });
   boundary.command('show').description('a boundary: the latest version, or --version')
     .argument('<id>', 'the boundary id')
@@ -81,7 +87,7 @@ Examples:
     .action(async (id: string, opts: { version?: number; json?: boolean }, cmd: Command) => {
       const r = await client(cmd).get<Boundary>(`/v1/boundaries/${enc(id)}${opts.version === undefined ? '' : `?version=${opts.version}`}`);
       if (opts.json === true) printJson(io, r.body);
-      else io.stdout(`boundary ${r.body.id} version ${r.body.version} (by ${r.body.createdBy} at ${r.body.createdAt})\n${JSON.stringify(r.body.document, null, 2)}\n`);
+      else io.stdout(`boundary ${r.body.id} version ${r.body.version} for ${teamText(r.body.team)} (by ${r.body.createdBy} at ${r.body.createdAt})\n${JSON.stringify(r.body.document, null, 2)}\n`);
     });
 
   policies.command('create').description('synthesize a new draft version of a policy from approved fragments under a boundary')
@@ -326,11 +332,18 @@ function printOverview(io: CliIO, o: Overview, json: boolean): void {
   io.stdout(`${o.id}  team ${o.team}  active ${o.active === null ? 'none' : `v${o.active}`}\n${o.versions.map((v) => `  ${versionRow(v)}`).join('')}`);
 }
 
+/** What the containment proof covered besides the boundary (the verdict's `delegator`). */
+function provenWithin(d: { principal: string; policies: string[] | null } | null | undefined): string {
+  if (d === undefined || d === null) return ' (in the boundary)';
+  if (d.policies === null) return ` (in the boundary; ${d.principal} has no assignment, so nothing else bounds it)`;
+  return ` (in the boundary and in what ${d.principal} holds: ${d.policies.length === 0 ? 'nothing' : d.policies.join(', ')})`;
+}
+
 function formatVersion(v: PolicyVersion): string {
   const lines = [
     `${v.id}@${v.version}  ${v.status}  team ${v.team}  risk ${v.risk}`,
     `  synthesized from ${v.request.fragments.map((f) => f.ref).join(', ')} under ${v.request.boundary.id}@${v.request.boundary.version} by ${v.createdBy} at ${v.createdAt}`,
-    `  containment: ${v.verdict?.containment ?? 'unknown'}`,
+    `  containment: ${v.verdict?.containment ?? 'unknown'}${provenWithin(v.verdict?.delegator)}`,
     '  history:',
     ...v.history.map((h) => `    ${h.at} ${h.by}: ${h.from} → ${h.to}${h.comment === undefined ? '' : ` — ${h.comment}`}`),
     '  documents:',
@@ -344,7 +357,7 @@ function formatReview(r: Review): string {
   const warnings = (r.verdict?.warnings ?? []).filter((w) => w.severity === 'warning');
   const lines = [
     `review of ${r.policy} (${r.status}) against ${r.against === null ? 'nothing (no active version)' : `the active v${r.against}`}`,
-    `verdict: containment ${r.verdict?.containment ?? 'unknown'}, ${findings.length} finding${findings.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`,
+    `verdict: containment ${r.verdict?.containment ?? 'unknown'}${provenWithin(r.verdict?.delegator)}, ${findings.length} finding${findings.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`,
     ...warnings.map((w) => `  warning ${w.code ?? ''}: ${w.message ?? ''}`),
     `risk: ${r.risk}`,
     `diff: ${r.added.length} statement${r.added.length === 1 ? '' : 's'} added, ${r.removed.length} removed`,

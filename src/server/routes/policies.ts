@@ -3,7 +3,8 @@
  * under a boundary, their lifecycle with review, and assignments of policies to principals.
  *
  * A policy is created by running the synthesis engine on the request: only an approvable result
- * (contained in the boundary under every context, no escalation path) is stored, as a draft with
+ * (contained in the boundary under every context and, for a delegated admin, in what it holds
+ * itself; no escalation path) is stored, as a draft with
  * its verdict; a refusal is a 422 problem carrying the diagnostics and the counterexample. Version
  * ETags are `"<id>@<version>:<status>"` and transitions need `If-Match`, as for fragments.
  */
@@ -16,6 +17,7 @@ import { BoundaryNotFoundError, PolicyNotFoundError, POLICY_STATUSES, type Polic
 import type { AccessCheck } from '../access.js';
 import { callerOf, wire, type App, type ServerContext } from '../context.js';
 import { effectiveSummary, policyReviewProblem, statementDiff, statementsOf } from '../policy-review.js';
+import { delegatorPermissions } from '../principal-policies.js';
 import { ProblemError } from '../problem.js';
 import { trn, type TesseraAction } from '../resources.js';
 import { IdParams } from '../schemas/common.js';
@@ -80,14 +82,14 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
 
   app.put('/v1/boundaries/:id', {
     config: { access: (req) => [{ action: 'tessera:PutBoundary', resource: trn.boundary((req.params as { id: string }).id) }] },
-    schema: { summary: 'put a permissions boundary (a new version when the document changed)', 'x-tessera-action': 'tessera:PutBoundary', params: IdParams, body: BoundaryBody, response: { 200: Boundary } },
+    schema: { summary: 'put a permissions boundary for a team (a new version when the document or the team changed)', 'x-tessera-action': 'tessera:PutBoundary', params: IdParams, body: BoundaryBody, response: { 200: Boundary } },
   }, async (req) => {
     const caller = callerOf(req);
     const errors = parsePolicy(req.body.document as PolicyInput, { policyType: 'boundary' }).diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) throw new ProblemError(400, 'server/invalid-boundary', 'the boundary document has errors; see `errors`', errors);
     const b = await ctx.audit.change(async (tx, note) => {
-      const b = await tx.policies.putBoundary(req.params.id, req.body.document, { by: caller.principal, at: ctx.now().toISOString() });
-      note(caller.principal, 'tessera:PutBoundary', trn.boundary(b.id), { version: b.version });
+      const b = await tx.policies.putBoundary(req.params.id, req.body.document, { by: caller.principal, at: ctx.now().toISOString() }, req.body.team ?? null);
+      note(caller.principal, 'tessera:PutBoundary', trn.boundary(b.id), { version: b.version, team: b.team });
       return b;
     });
     ctx.principals.invalidate();
@@ -105,12 +107,15 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
 
   app.post('/v1/policies', {
     config: {
-      // The team named, and the team that owns the policy already (if any), must both be the caller's.
+      // The team named, and the team that owns the policy already (if any), must both be the
+      // caller's, and so must the boundary (a missing one is the handler's 404).
       access: async (req) => {
         const body = req.body as CreateBody;
         const checks: AccessCheck[] = [{ action: 'tessera:CreatePolicy', resource: trn.policy(body.id), owner: body.team }];
         const current = await teamOf(body.id);
         if (current !== undefined && current !== body.team) checks.push({ action: 'tessera:CreatePolicy', resource: trn.policy(body.id), owner: current });
+        const boundary = await policies.getBoundary(body.boundary.id, body.boundary.version);
+        if (boundary !== undefined) checks.push({ action: 'tessera:UseBoundary', resource: trn.boundary(boundary.id), ...(boundary.team === null ? {} : { owner: boundary.team }) });
         return checks;
       },
     },
@@ -127,8 +132,12 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
       if (v !== undefined) found.set(formatRef(ref), v);
     }
     const uses = refs.map((ref, i) => ({ ref, params: body.fragments[i]?.params ?? {} }));
+    // A delegated admin cannot grant more than it holds itself; the central admin is where
+    // delegation starts, bounded by the boundary it chose.
+    const held = caller.role === 'delegated-admin' ? await delegatorPermissions(policies, caller.principal) : undefined;
+    const delegator = held === undefined || held.policies === null ? {} : { delegator: held.identity as PolicyInput[], delegatorBoundaries: held.boundaries as PolicyInput[] };
     const result = synthesize(
-      { fragments: uses, boundary: boundary.document as PolicyInput, ...(body.riskBudget === undefined ? {} : { riskBudget: body.riskBudget }) },
+      { fragments: uses, boundary: boundary.document as PolicyInput, ...delegator, ...(body.riskBudget === undefined ? {} : { riskBudget: body.riskBudget }) },
       { analyzer, resolve: (ref: FragmentRef) => found.get(formatRef(ref)) },
     );
     const resource = trn.policy(body.id);
@@ -147,6 +156,9 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
         documents,
         verdict: {
           containment: result.containment?.verdict ?? null,
+          // What "the delegator's own permissions" were in the proof: null for the central admin;
+          // `policies: null` for a delegated admin Tessera manages no permissions of.
+          delegator: held === undefined ? null : { principal: caller.principal, policies: held.policies },
           findings: result.findings,
           riskScore: result.riskScore,
           riskCost: result.riskCost,

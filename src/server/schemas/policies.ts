@@ -12,13 +12,20 @@ const Status = Type.Union([
 const Team = Type.String({ minLength: 1, maxLength: 200 });
 const Comment = Type.String({ maxLength: 2000 });
 
-export const BoundaryBody = Obj({ document: OpenObject }, 'the permissions boundary: one IAM policy document');
+export const BoundaryBody = Obj(
+  {
+    document: OpenObject,
+    team: Type.Optional(Type.Union([Team, Type.Null()], { description: "the team whose delegated admins may synthesize policies under it; absent or null: only the central admin may" })),
+  },
+  'the permissions boundary: one IAM policy document, and the team it is for',
+);
 export const BoundaryQuery = Obj({ version: Type.Optional(Type.Integer({ minimum: 1 })) });
 
 export const Boundary = Obj({
   id: Type.String(),
   version: Type.Integer(),
   document: OpenObject,
+  team: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
   createdBy: Type.String(),
 });

@@ -65,6 +65,8 @@ export const ROUTES: readonly RouteCase[] = [
   { name: 'get a boundary', method: 'GET', path: '/v1/boundaries/pay-read', allowed: READERS },
   { name: 'create a policy for own team', method: 'POST', path: '/v1/policies', body: policyBody('pay-read', 'payments'), allowed: ['admin', 'alice'] },
   { name: 'create a policy for another team', method: 'POST', path: '/v1/policies', body: policyBody('ops-read', 'ops'), allowed: ['admin', 'olga'] },
+  // The boundary `pay-read` is for no team: a delegated admin may not synthesize under it, even for its own team.
+  { name: 'create a policy under a boundary of no team', method: 'POST', path: '/v1/policies', body: { ...policyBody('pay-other', 'payments'), boundary: { id: 'pay-read' } }, allowed: ['admin'] },
   { name: 'list policies', method: 'GET', path: '/v1/policies', allowed: READERS },
   { name: 'get a policy', method: 'GET', path: '/v1/policies/pay-read', allowed: READERS },
   { name: 'get a policy version', method: 'GET', path: '/v1/policies/pay-read/versions/1', allowed: READERS },

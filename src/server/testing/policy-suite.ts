@@ -16,8 +16,8 @@ export function policyClient(h: () => Harness) {
   const etag = async (id: string, v: number) => (await call('GET', `/v1/policies/${id}/versions/${v}`, 'dave')).headers.get('etag') ?? '';
   const move = async (id: string, v: number, action: string, as: Who, comment?: string) =>
     call('POST', `/v1/policies/${id}/versions/${v}/transitions`, as, { action, ...(comment === undefined ? {} : { comment }) }, { 'if-match': await etag(id, v) });
-  const create = (id: string, bucket: string, as: Who = 'alice', boundary = 'pol-boundary') =>
-    call('POST', '/v1/policies', as, { id, team: 'payments', fragments: [{ ref: 'pol-s3@1', params: { bucket } }], boundary: { id: boundary } });
+  const create = (id: string, bucket: string, as: Who = 'alice', boundary = 'pol-boundary', team = 'payments') =>
+    call('POST', '/v1/policies', as, { id, team, fragments: [{ ref: 'pol-s3@1', params: { bucket } }], boundary: { id: boundary } });
   /** Creates, submits (author) and approves (carol): the version number. */
   const approved = async (id: string, bucket: string): Promise<number> => {
     const r = await create(id, bucket);
@@ -28,7 +28,11 @@ export function policyClient(h: () => Harness) {
   };
   const decide = async (bucket: string, principal = BOB) =>
     (await call('POST', '/v1/authorize', 'svc', { request: { principal, action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/report.csv` } })).body.decision as string;
-  /** The approved fragment `pol-s3` (owner payments) and the boundaries `pol-boundary` (s3:Get*) and `pol-narrow` (s3:ListBucket). */
+  /**
+   * The approved fragment `pol-s3` (owner payments); the boundaries `pol-boundary` (s3:Get*) and
+   * `pol-narrow` (s3:ListBucket) for team payments, `pol-ops` (s3:Get*) for team ops and
+   * `pol-central` (s3:Get*) for no team.
+   */
   const seed = async () => {
     const f = await call('POST', '/v1/fragments', 'alice', fragmentBody('pol-s3', 'payments'));
     expect(f.status).toBe(201);
@@ -36,10 +40,13 @@ export function policyClient(h: () => Harness) {
     expect((await call('POST', '/v1/fragments/pol-s3/versions/1/transitions', 'alice', { action: 'submit' }, { 'if-match': tag })).status).toBe(200);
     const tag2 = (await call('GET', '/v1/fragments/pol-s3/versions/1', 'dave')).headers.get('etag') ?? '';
     expect((await call('POST', '/v1/fragments/pol-s3/versions/1/transitions', 'carol', { action: 'approve' }, { 'if-match': tag2 })).status).toBe(200);
-    const b = await call('PUT', '/v1/boundaries/pol-boundary', 'admin', { document: doc({ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }) });
+    const b = await call('PUT', '/v1/boundaries/pol-boundary', 'admin', { document: doc({ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }), team: 'payments' });
     expect(b.status, JSON.stringify(b.body)).toBe(200);
-    const narrow = await call('PUT', '/v1/boundaries/pol-narrow', 'admin', { document: doc({ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }) });
+    const narrow = await call('PUT', '/v1/boundaries/pol-narrow', 'admin', { document: doc({ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }), team: 'payments' });
     expect(narrow.status).toBe(200);
+    for (const [id, team] of [['pol-ops', 'ops'], ['pol-central', null]] as const) {
+      expect((await call('PUT', `/v1/boundaries/${id}`, 'admin', { document: doc({ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }), team })).status).toBe(200);
+    }
   };
   return { call, etag, move, create, approved, decide, seed };
 }
@@ -50,10 +57,67 @@ export function policySuite(h: () => Harness): void {
   beforeAll(seed);
 
   it('versions boundaries: the same document again is the same version', async () => {
-    const again = await call('PUT', '/v1/boundaries/pol-boundary', 'admin', { document: doc({ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }) });
-    expect(again.body).toMatchObject({ id: 'pol-boundary', version: 1, createdBy: 'user/admin' });
+    const again = await call('PUT', '/v1/boundaries/pol-boundary', 'admin', { document: doc({ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }), team: 'payments' });
+    expect(again.body).toMatchObject({ id: 'pol-boundary', version: 1, team: 'payments', createdBy: 'user/admin' });
     expect((await call('GET', '/v1/boundaries/pol-boundary', 'alice')).body.version).toBe(1);
     expect((await call('GET', '/v1/boundaries/pol-none', 'alice')).status).toBe(404);
+  });
+
+  it('versions a boundary per team: another team is a new version, and the team is kept', async () => {
+    const put = (team: string | null | undefined) => call('PUT', '/v1/boundaries/pol-teams', 'admin', { document: doc({ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }), ...(team === undefined ? {} : { team }) });
+    expect((await put(undefined)).body).toMatchObject({ version: 1, team: null });
+    expect((await put(null)).body).toMatchObject({ version: 1, team: null });
+    expect((await put('payments')).body).toMatchObject({ version: 2, team: 'payments' });
+    expect((await put('payments')).body).toMatchObject({ version: 2, team: 'payments' });
+    expect((await call('GET', '/v1/boundaries/pol-teams?version=1', 'alice')).body.team).toBeNull();
+    expect((await call('PUT', '/v1/boundaries/pol-teams', 'admin', { document: doc(), team: '' })).status).toBe(400);
+    const audit = (await h().store.audit.read(0, 100_000)).filter((r) => r.action === 'tessera:PutBoundary' && r.resource === 'trn:tessera:boundary/pol-teams');
+    expect(audit.map((r) => r.detail)).toEqual([{ version: 1, team: null }, { version: 1, team: null }, { version: 2, team: 'payments' }, { version: 2, team: 'payments' }]);
+  });
+
+  it("lets a delegated admin synthesize only under its own team's boundaries; the central admin under any", async () => {
+    for (const boundary of ['pol-ops', 'pol-central']) {
+      const r = await create('pol-foreign', 'acme-reports', 'alice', boundary);
+      expect(r.status, JSON.stringify(r.body)).toBe(403);
+      expect(r.body.detail).toContain(`tessera:UseBoundary on trn:tessera:boundary/${boundary}`);
+    }
+    expect((await call('GET', '/v1/policies/pol-foreign', 'dave')).status).toBe(404);
+    const central = await create('pol-central-made', 'acme-reports', 'admin', 'pol-central');
+    expect(central.status, JSON.stringify(central.body)).toBe(201);
+    expect(central.body.verdict.delegator).toBeNull();
+  });
+
+  it('bounds a delegated admin by what it holds itself once policies are assigned to it', async () => {
+    const OLGA = 'user/olga';
+    const assign = async (policies: string[]) => expect((await call('PUT', `/v1/assignments/${encodeURIComponent(OLGA)}`, 'admin', { policies })).status).toBe(200);
+    // No assignment: Tessera manages none of olga's permissions, so the team boundary alone bounds her.
+    const free = await create('pol-ops-a', 'ops-logs', 'olga', 'pol-ops', 'ops');
+    expect(free.status, JSON.stringify(free.body)).toBe(201);
+    expect(free.body.verdict.delegator).toEqual({ principal: OLGA, policies: null });
+
+    // The central admin writes olga's own policy; until it is active she holds nothing.
+    const lead = await create('pol-ops-lead', 'ops-logs', 'admin', 'pol-ops', 'ops');
+    expect(lead.status, JSON.stringify(lead.body)).toBe(201);
+    await assign(['pol-ops-lead']);
+    const nothing = await create('pol-ops-b', 'ops-logs', 'olga', 'pol-ops', 'ops');
+    expect(nothing.status, JSON.stringify(nothing.body)).toBe(422);
+    const held = (nothing.body.errors as { code: string; message: string; counterexample?: { resource: string } }[]).find((e) => e.code === 'synthesis/not-contained');
+    expect(held?.message).toContain("outside the delegator's own permissions");
+    expect(held?.counterexample?.resource).toContain('arn:aws:s3:::ops-logs/');
+
+    expect((await move('pol-ops-lead', 1, 'submit', 'admin')).status).toBe(200);
+    expect((await move('pol-ops-lead', 1, 'approve', 'carol')).status).toBe(200);
+    expect((await move('pol-ops-lead', 1, 'activate', 'carol')).status).toBe(200);
+    const within = await create('pol-ops-b', 'ops-logs', 'olga', 'pol-ops', 'ops');
+    expect(within.status, JSON.stringify(within.body)).toBe(201);
+    expect(within.body.verdict).toMatchObject({ containment: 'contained', delegator: { principal: OLGA, policies: ['pol-ops-lead@1'] } });
+    // The ops boundary allows any bucket, but olga holds ops-logs only.
+    const beyond = await create('pol-ops-c', 'ops-archive', 'olga', 'pol-ops', 'ops');
+    expect(beyond.status, JSON.stringify(beyond.body)).toBe(422);
+    const cx = (beyond.body.errors as { code: string; counterexample?: { action: string; resource: string } }[]).find((e) => e.code === 'synthesis/not-contained')?.counterexample;
+    expect(cx).toMatchObject({ action: 's3:GetObject', resource: expect.stringContaining('arn:aws:s3:::ops-archive/') });
+    expect((await call('GET', '/v1/policies/pol-ops-c', 'dave')).status).toBe(404);
+    await assign([]);
   });
 
   it('synthesizes a draft with its verdict and ETag', async () => {

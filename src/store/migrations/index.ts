@@ -12,6 +12,7 @@ import * as summaries005 from './005-deployment-summaries.js';
 import * as artifacts006 from './006-artifacts.js';
 import * as events007 from './007-events.js';
 import * as feedSnapshots008 from './008-feed-snapshots.js';
+import * as boundaryTeams009 from './009-boundary-teams.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-fragments': fragments001,
@@ -22,4 +23,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '006-artifacts': artifacts006,
   '007-events': events007,
   '008-feed-snapshots': feedSnapshots008,
+  '009-boundary-teams': boundaryTeams009,
 };

@@ -65,6 +65,17 @@ export function describePolicyContract(name: string, harness: PolicyContractHarn
         expect(await store.getBoundary('team-b', 3)).toBeUndefined();
         expect(await store.getBoundary('nope')).toBeUndefined();
       });
+
+      it('keeps the team of each version: the same document for another team is a new version', async () => {
+        expect((await store.putBoundary('team-t', doc('s3:*'), at(1))).team).toBeNull();
+        const payments = await store.putBoundary('team-t', doc('s3:*'), at(2), 'payments');
+        expect(payments).toMatchObject({ version: 2, team: 'payments' });
+        expect((await store.putBoundary('team-t', doc('s3:*'), at(3), 'payments')).version).toBe(2);
+        expect((await store.putBoundary('team-t', doc('s3:*'), at(4), 'ops')).version).toBe(3);
+        expect((await store.getBoundary('team-t', 1))?.team).toBeNull();
+        expect((await store.getBoundary('team-t', 2))?.team).toBe('payments');
+        expect((await store.getBoundary('team-t'))?.team).toBe('ops');
+      });
     });
 
     describe('policies', () => {

@@ -26,7 +26,7 @@ interface PolicyVersion {
   documents: unknown[];
   history: { from: PolicyStatus; to: PolicyStatus; at: string; by: string; comment?: string }[];
 }
-interface Verdict { containment?: string | null; findings?: unknown[]; warnings?: { severity?: string; code?: string; message?: string }[] }
+interface Verdict { containment?: string | null; delegator?: { principal: string; policies: string[] | null } | null; findings?: unknown[]; warnings?: { severity?: string; code?: string; message?: string }[] }
 interface Effective { skipped?: string; total?: number; totals?: Record<string, number>; services?: { service: string; totals: Record<string, number>; risk?: string }[]; denied?: number }
 interface PolicyReview { policy: string; status: PolicyStatus; against: number | null; added: unknown[]; removed: unknown[]; verdict: Verdict | null; risk: number; effective: Effective | null }
 
@@ -157,6 +157,8 @@ function VersionView({ loaded, path, onReload }: { loaded: Loaded; path: string;
         <dd>{review.against === null ? 'nothing: no version is active' : `the active version ${review.against}`}</dd>
         <dt>Containment</dt>
         <dd>{review.verdict?.containment ?? 'unknown'}</dd>
+        <dt>Proven within</dt>
+        <dd>{provenWithin(review.verdict?.delegator)}</dd>
         <dt>Findings</dt>
         <dd>{review.verdict?.findings?.length ?? 0}</dd>
         <dt>Warnings</dt>
@@ -235,4 +237,11 @@ function EffectiveView({ effective }: { effective: Effective | null }) {
       </tbody>
     </table>
   );
+}
+
+/** What the containment proof covered: the boundary, and for a delegated admin what it holds itself. */
+function provenWithin(d: Verdict['delegator']): string {
+  if (d === undefined || d === null) return 'the boundary';
+  if (d.policies === null) return `the boundary (${d.principal} has no assignment, so nothing else bounds it)`;
+  return `the boundary and what ${d.principal} holds: ${d.policies.length === 0 ? 'nothing' : d.policies.join(', ')}`;
 }
