@@ -1,9 +1,10 @@
 /**
  * Authentication: who a bearer token acts as. scrypt makes each verification cost tens of
- * milliseconds on purpose, so verified tokens are remembered for a short time, keyed by the
- * SHA-256 of the whole token (a wrong secret has another digest and is verified afresh).
- * Revoking through this server drops the token at once; a revocation on another node takes
- * effect here when the entry expires (`ttlMs`).
+ * milliseconds on purpose, so verified tokens are remembered, keyed by the SHA-256 of the whole
+ * token (a wrong secret has another digest and is verified afresh). A remembered token is checked
+ * against the store again at most every `recheckMs` (a read by id, no scrypt): revoking through
+ * this server drops it at once, and a revocation on another node takes effect here within that
+ * second, where it used to wait for the whole cache period.
  */
 import type { ApiTokenRecord, Role, TokenStore } from '../store/index.js';
 import { ProblemError } from './problem.js';
@@ -19,12 +20,16 @@ export interface Caller {
 
 interface Entry {
   caller: Caller;
-  expires: number;
+  /** The stored hash the secret was verified against: a changed row is verified afresh. */
+  secretHash: string;
+  checkedAt: number;
+  /** The store read under way, shared by the requests that find the entry due. */
+  checking?: Promise<boolean>;
 }
 
 export interface TokenVerifierOptions {
-  /** How long a verified token is trusted without looking at the store again (default 30 s). */
-  ttlMs?: number;
+  /** How long a verified token is trusted without reading its row again (default 1 s). */
+  recheckMs?: number;
   /** At most this many cached tokens (default 10,000); the oldest go first. */
   maxEntries?: number;
 }
@@ -33,7 +38,7 @@ const unauthorized = (detail: string) => new ProblemError(401, 'server/unauthori
 
 export class TokenVerifier {
   private readonly cache = new Map<string, Entry>();
-  private readonly ttlMs: number;
+  private readonly recheckMs: number;
   private readonly maxEntries: number;
 
   constructor(
@@ -41,7 +46,7 @@ export class TokenVerifier {
     private readonly now: () => number,
     options: TokenVerifierOptions = {},
   ) {
-    this.ttlMs = options.ttlMs ?? 30_000;
+    this.recheckMs = options.recheckMs ?? 1000;
     this.maxEntries = options.maxEntries ?? 10_000;
   }
 
@@ -51,8 +56,8 @@ export class TokenVerifier {
     if (token === undefined) throw unauthorized('send `Authorization: Bearer tk_<id>.<secret>`');
     const digest = tokenDigest(token);
     const hit = this.cache.get(digest);
-    if (hit !== undefined && hit.expires > this.now()) return hit.caller;
-    if (hit !== undefined) this.cache.delete(digest);
+    // A remembered token whose row changed is forgotten and verified afresh below.
+    if (hit !== undefined && (this.now() - hit.checkedAt < this.recheckMs || (await this.stillValid(digest, hit)))) return hit.caller;
     const parts = parseToken(token);
     if (parts === undefined) throw unauthorized('the token is not a Tessera API token');
     const record = await this.tokens.getToken(parts.id);
@@ -65,8 +70,24 @@ export class TokenVerifier {
       const oldest = this.cache.keys().next();
       if (oldest.done !== true) this.cache.delete(oldest.value);
     }
-    this.cache.set(digest, { caller, expires: this.now() + this.ttlMs });
+    this.cache.set(digest, { caller, secretHash: record.secretHash, checkedAt: this.now() });
     return caller;
+  }
+
+  /** Reads the token's row again: still there, unrevoked and with the hash it was verified against. */
+  private stillValid(digest: string, entry: Entry): Promise<boolean> {
+    entry.checking ??= (async () => {
+      try {
+        const record = await this.tokens.getToken(entry.caller.tokenId);
+        const valid = record !== undefined && record.revokedAt === null && record.secretHash === entry.secretHash;
+        if (valid) entry.checkedAt = this.now();
+        else if (this.cache.get(digest) === entry) this.cache.delete(digest);
+        return valid;
+      } finally {
+        entry.checking = undefined;
+      }
+    })();
+    return entry.checking;
   }
 
   /** Forgets every cached verification of the token (called on revoke). */

@@ -61,6 +61,28 @@ describe.skipIf(url === undefined)('two nodes on one PostgreSQL schema', () => {
       await a.close();
     }
   });
+
+  it('refuses a token revoked on another node once its row is read again (at most a second later)', async () => {
+    let later = 0;
+    const a = await startHarness(open);
+    const b = await startHarness(open, { now: () => new Date(Date.now() + later) });
+    try {
+      const created = await a.call('POST', '/v1/tokens', { body: { principal: 'service/roaming', role: 'service' } });
+      expect(created.status).toBe(201);
+      const authorization = `Bearer ${created.body.token}`;
+      const body = { request: { principal: BOB, action: 's3:GetObject', resource: '*' }, policies: { identity: [] } };
+      expect((await b.call('POST', '/v1/authorize', { authorization, body })).status).toBe(200);
+      expect((await a.call('DELETE', `/v1/tokens/${created.body.id}`)).status).toBe(204);
+      expect((await a.call('POST', '/v1/authorize', { authorization, body })).status).toBe(401);
+      // Node b verified it moments ago and has not read the row since.
+      expect((await b.call('POST', '/v1/authorize', { authorization, body })).status).toBe(200);
+      later += 1000;
+      expect((await b.call('POST', '/v1/authorize', { authorization, body })).status).toBe(401);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
 });
 
 describe.skipIf(url === undefined)('adaptation-loop events on two nodes sharing one PostgreSQL schema', () => {

@@ -50,8 +50,8 @@ export interface ServerDeps {
   onIntelImported?: (snapshot: FeedSnapshot) => void;
   /** Requests per token and address (per address without a token) per window; `false` turns limiting off. */
   rateLimit?: { max: number; timeWindowMs: number } | false;
-  /** How long a verified token is trusted before the store is asked again (default 30 s). */
-  tokenCacheTtlMs?: number;
+  /** How long a verified token is trusted before its row is read again (default 1 s; no scrypt then). */
+  tokenRecheckMs?: number;
   /** Compiled policy sets kept for `/v1/authorize` (default 256). */
   policyCacheSize?: number;
   /**
@@ -107,7 +107,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
     store: deps.store,
     access: new AccessControl(audit),
     audit,
-    verifier: new TokenVerifier(deps.store.tokens, () => now().getTime(), { ttlMs: deps.tokenCacheTtlMs }),
+    verifier: new TokenVerifier(deps.store.tokens, () => now().getTime(), { recheckMs: deps.tokenRecheckMs }),
     policies: new PolicyCache(deps.policyCacheSize),
     principals: new PrincipalPolicies(deps.store.policies, { clock: () => now().getTime() }),
     now,

@@ -51,20 +51,38 @@ function countingTokens(record: ApiTokenRecord): TokenStore & { reads: number } 
 }
 
 describe('TokenVerifier', () => {
-  it('pays scrypt once per token per cache period, and forgets revoked tokens', async () => {
+  it('pays scrypt once per token, reads its row again at most every recheck period, and forgets revoked tokens', async () => {
     const t = await newToken();
     const record: ApiTokenRecord = { id: t.id, principal: 'service/a', role: 'service', team: null, secretHash: t.secretHash, createdAt: 'x', createdBy: 'y', revokedAt: null };
     const tokens = countingTokens(record);
     let clock = 0;
-    const v = new TokenVerifier(tokens, () => clock, { ttlMs: 1000 });
+    const v = new TokenVerifier(tokens, () => clock, { recheckMs: 1000 });
     for (let i = 0; i < 5; i++) expect((await v.authenticate(`Bearer ${t.token}`)).principal).toBe('service/a');
     expect(tokens.reads).toBe(1);
     await expect(v.authenticate(`Bearer ${t.id}.${'B'.repeat(43)}`)).rejects.toMatchObject({ status: 401 });
+    expect(tokens.reads).toBe(2);
+    // Due: concurrent requests share one read of the row.
     clock = 2000;
-    await v.authenticate(`Bearer ${t.token}`);
+    await Promise.all([1, 2, 3].map(() => v.authenticate(`Bearer ${t.token}`)));
     expect(tokens.reads).toBe(3);
     v.forget(t.id);
     record.revokedAt = 'now';
     await expect(v.authenticate(`Bearer ${t.token}`)).rejects.toMatchObject({ status: 401, code: 'server/unauthorized' });
+  });
+
+  it('sees a revocation made on another node within the recheck period', async () => {
+    const t = await newToken();
+    const record: ApiTokenRecord = { id: t.id, principal: 'service/a', role: 'service', team: null, secretHash: t.secretHash, createdAt: 'x', createdBy: 'y', revokedAt: null };
+    let clock = 0;
+    const v = new TokenVerifier(countingTokens(record), () => clock, { recheckMs: 1000 });
+    await v.authenticate(`Bearer ${t.token}`);
+    record.revokedAt = 'elsewhere'; // no forget(): this node did not revoke it
+    clock = 999;
+    expect((await v.authenticate(`Bearer ${t.token}`)).principal).toBe('service/a');
+    clock = 1000;
+    await expect(v.authenticate(`Bearer ${t.token}`)).rejects.toMatchObject({ status: 401 });
+    // And it stays refused (the entry is gone; a fresh verification sees the revocation).
+    clock = 1001;
+    await expect(v.authenticate(`Bearer ${t.token}`)).rejects.toMatchObject({ status: 401 });
   });
 });
