@@ -1,8 +1,9 @@
 /**
  * `POST /v1/authorize` and `/v1/authorize/batch`: decisions on the caller's scenario, with the
  * explanation the embedding API gives. Policy sets are compiled once per distinct set (PolicyCache).
- * A single request without `policies` is decided against the principal's assigned policies
- * (principal-policies.ts); a principal with none is denied implicitly, like an empty set.
+ * A request without `policies` (single, or a batch without them) is decided against its
+ * principal's assigned policies (principal-policies.ts); a principal with none is denied
+ * implicitly, like an empty set.
  */
 import type { FastifyRequest } from 'fastify';
 import type { AuthorizationRequest, Authorizer, Decision, PolicySetInput } from '../../policy/index.js';
@@ -82,10 +83,23 @@ function routes(app: App, ctx: ServerContext): void {
 
   app.post('/v1/authorize/batch', {
     config: { access: () => [ACCESS] },
-    schema: { summary: 'decide up to 1,000 requests against one policy set', 'x-tessera-action': ACCESS.action, body: BatchBody, response: { 200: BatchResult } },
+    schema: { summary: 'decide up to 1,000 requests against one policy set, or each against its principal\'s assigned policies when `policies` is absent', 'x-tessera-action': ACCESS.action, body: BatchBody, response: { 200: BatchResult } },
   }, async (req) => {
-    const authorizer = compiled(req, req.body.policies as PolicySetInput);
-    const decisions = req.body.requests.map((r) => authorizer.authorize(prepare(r)));
+    const policies = req.body.policies as PolicySetInput | undefined;
+    let decisions: Decision[];
+    if (policies !== undefined) {
+      const authorizer = compiled(req, policies);
+      decisions = req.body.requests.map((r) => authorizer.authorize(prepare(r)));
+    } else {
+      // Each principal's set is looked up once per batch (and is cached across batches).
+      const byPrincipal = new Map<string, Authorizer>();
+      decisions = [];
+      for (const r of req.body.requests) {
+        let authorizer = byPrincipal.get(r.principal);
+        if (authorizer === undefined) byPrincipal.set(r.principal, (authorizer = await authorizerFor(req, r.principal, undefined)));
+        decisions.push(authorizer.authorize(prepare(r)));
+      }
+    }
     await record(callerOf(req).principal, req.body.requests.map((r, i) => [r, decisions[i] as Decision] as const));
     return { decisions: decisions.map(wire) };
   });

@@ -30,7 +30,7 @@ export const Scenario = Obj({ request: AuthorizationRequest, policies: Type.Opti
 export const MAX_BATCH = 1000;
 
 export const BatchBody = Obj({
-  policies: PolicySet,
+  policies: Type.Optional(PolicySet),
   requests: Type.Array(AuthorizationRequest, { minItems: 1, maxItems: MAX_BATCH }),
 });
 

@@ -209,6 +209,21 @@ export function policySuite(h: () => Harness): void {
     expect(statuses.filter((s: string) => s === 'superseded')).toHaveLength(2);
   });
 
+  it('decides a batch without policies by each request\'s principal', async () => {
+    const CAROL_APP = 'arn:aws:iam::111122223333:role/batch-app';
+    const v = await approved('pol-batch', 'acme-batch');
+    expect((await move('pol-batch', v, 'activate', 'carol')).status).toBe(200);
+    expect((await call('PUT', `/v1/assignments/${encodeURIComponent(CAROL_APP)}`, 'admin', { policies: ['pol-batch'] })).status).toBe(200);
+    const read = (principal: string, bucket: string) => ({ principal, action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/report.csv` });
+    const r = await call('POST', '/v1/authorize/batch', 'svc', { requests: [read(CAROL_APP, 'acme-batch'), read(CAROL_APP, 'acme-other'), read(BOB, 'acme-batch'), read(CAROL_APP, 'acme-batch')] });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.decisions.map((d: { decision: string }) => d.decision)).toEqual(['Allow', 'ImplicitDeny', 'ImplicitDeny', 'Allow']);
+    // The same requests with a policy set in the body are decided against that set only.
+    const withSet = await call('POST', '/v1/authorize/batch', 'svc', { policies: { identity: [] }, requests: [read(CAROL_APP, 'acme-batch')] });
+    expect(withSet.body.decisions[0].decision).toBe('ImplicitDeny');
+    await call('PUT', `/v1/assignments/${encodeURIComponent(CAROL_APP)}`, 'admin', { policies: [] });
+  });
+
   it('keeps deciding on a body with policies as before', async () => {
     const policies = { identity: [doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })] };
     const r = await call('POST', '/v1/authorize', 'svc', { request: { principal: BOB, action: 's3:GetObject', resource: 'arn:aws:s3:::x/y' }, policies });
