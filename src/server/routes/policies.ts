@@ -11,7 +11,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { loadAwsCatalog, servicesOf } from '../../aws-catalog/index.js';
 import { formatRef, parseRef, synthesize, type FragmentRef, type FragmentVersion } from '../../fragments/index.js';
-import { Analyzer, effectivePermissions } from '../../policy-analysis/index.js';
+import { Analyzer, effectivePermissions, type AnalysisResult, type Containment } from '../../policy-analysis/index.js';
 import { parsePolicy, type PolicyDocument, type PolicyInput } from '../../policy/index.js';
 import { BoundaryNotFoundError, PolicyNotFoundError, POLICY_STATUSES, type PolicyAction, type PolicyStatus, type PolicyVersion } from '../../store/index.js';
 import type { AccessCheck } from '../access.js';
@@ -251,6 +251,7 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
     if (expected === undefined) throw new ProblemError(412, 'server/etag-mismatch', `\`If-Match: ${ifMatch}\` is not an ETag of ${id}@${n}; the current one is ${policyEtag(current)}`);
     const problem = policyReviewProblem(current, action, caller.principal);
     if (problem !== undefined) await ctx.access.deny(caller, TRANSITION_ACTIONS[action], resource, `separation of duties: ${problem}`);
+    if (action === 'approve') await reproveWithinDelegator(current);
     const v = await ctx.audit.change(async (tx, note) => {
       const v = await tx.policies.transition(id, n, action, { by: caller.principal, at: ctx.now().toISOString(), ...(comment === undefined ? {} : { comment }) }, expected);
       note(caller.principal, TRANSITION_ACTIONS[action], resource, { from: current.status, to: v.status, ...(comment === undefined ? {} : { comment }) });
@@ -259,6 +260,24 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
     if (action === 'activate') ctx.principals.invalidate();
     return sendVersion(reply, v);
   });
+
+  /**
+   * Before approval: the proof against what the delegated admin held was made at synthesis. When
+   * its active policies have changed since (other `id@version`s), the version is proven again
+   * against what it holds now, and a version no longer within it is refused (409), not approved.
+   */
+  const reproveWithinDelegator = async (v: PolicyVersion): Promise<void> => {
+    const recorded = (v.verdict as { delegator?: { principal: string; policies: string[] | null } | null } | null)?.delegator;
+    if (recorded === undefined || recorded === null) return;
+    const held = await delegatorPermissions(policies, recorded.principal);
+    if (held.policies === null || JSON.stringify(held.policies) === JSON.stringify(recorded.policies)) return;
+    const within = [held.identity, ...(held.boundaries.length > 0 ? [held.boundaries] : [])] as PolicyInput[][];
+    const errors = proofErrors(analyzer.contains(v.documents as PolicyInput[], within));
+    if (errors.length === 0) return;
+    const name = `${v.id}@${v.version}`;
+    const now = held.policies.length === 0 ? 'nothing' : held.policies.join(', ');
+    throw new ProblemError(409, 'server/delegator-permissions-changed', `${recorded.principal} synthesized ${name} holding ${recorded.policies === null ? 'no assignment' : recorded.policies.join(', ') || 'nothing'}, and now holds ${now}, which does not contain it: synthesize it again, or reject it`, errors);
+  };
 
   const principalOf = (req: FastifyRequest) => (req.params as { principal: string }).principal;
 
@@ -283,6 +302,14 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
     const a = await policies.getAssignment(req.params.principal);
     return { principal: req.params.principal, policies: a?.policyIds ?? [], updatedAt: a?.updatedAt ?? null, updatedBy: a?.updatedBy ?? null };
   });
+}
+
+/** Why a containment proof failed, as a problem's `errors`; none when it holds. */
+function proofErrors(proof: AnalysisResult<Containment>): unknown[] {
+  if (!proof.ok) return [...proof.diagnostics];
+  const r = proof.result;
+  if (r.verdict === 'contained') return [];
+  return r.verdict === 'not-contained' ? [{ code: 'synthesis/not-contained', counterexample: r.counterexample }] : [{ code: 'synthesis/unprovable', reasons: r.reasons }];
 }
 
 function refBad(ref: string): never {

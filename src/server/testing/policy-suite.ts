@@ -117,6 +117,25 @@ export function policySuite(h: () => Harness): void {
     const cx = (beyond.body.errors as { code: string; counterexample?: { action: string; resource: string } }[]).find((e) => e.code === 'synthesis/not-contained')?.counterexample;
     expect(cx).toMatchObject({ action: 's3:GetObject', resource: expect.stringContaining('arn:aws:s3:::ops-archive/') });
     expect((await call('GET', '/v1/policies/pol-ops-c', 'dave')).status).toBe(404);
+
+    // Olga submits pol-ops-b; before it is approved, her own policy moves to another bucket.
+    expect((await move('pol-ops-b', 1, 'submit', 'olga')).status).toBe(200);
+    const lead2 = await create('pol-ops-lead', 'ops-archive', 'admin', 'pol-ops', 'ops');
+    expect(lead2.status).toBe(201);
+    expect((await move('pol-ops-lead', 2, 'submit', 'admin')).status).toBe(200);
+    expect((await move('pol-ops-lead', 2, 'approve', 'carol')).status).toBe(200);
+    expect((await move('pol-ops-lead', 2, 'activate', 'carol')).status).toBe(200);
+    const stale = await move('pol-ops-b', 1, 'approve', 'carol');
+    expect(stale.status, JSON.stringify(stale.body)).toBe(409);
+    expect(stale.body.code).toBe('server/delegator-permissions-changed');
+    expect(stale.body.detail).toContain('holding pol-ops-lead@1, and now holds pol-ops-lead@2');
+    expect(stale.body.errors[0].counterexample.resource).toContain('arn:aws:s3:::ops-logs/');
+    expect((await call('GET', '/v1/policies/pol-ops-b/versions/1', 'dave')).body.status).toBe('submitted');
+    // What she holds now still contains a version synthesized within it.
+    const again = await create('pol-ops-d', 'ops-archive', 'olga', 'pol-ops', 'ops');
+    expect(again.body.verdict.delegator).toEqual({ principal: OLGA, policies: ['pol-ops-lead@2'] });
+    expect((await move('pol-ops-d', 1, 'submit', 'olga')).status).toBe(200);
+    expect((await move('pol-ops-d', 1, 'approve', 'carol')).status).toBe(200);
     await assign([]);
   });
 
