@@ -31,6 +31,7 @@ export const TESSERA_ACTIONS = [
   'tessera:PutBoundary',
   'tessera:GetBoundary',
   'tessera:UseBoundary',
+  'tessera:ListBoundaries',
   'tessera:CreatePolicy',
   'tessera:GetPolicy',
   'tessera:ListPolicies',
@@ -67,6 +68,7 @@ export const trn = {
   /** The adaptation loop (POST /v1/monitor/evaluations). */
   monitor: 'trn:tessera:monitor',
   boundary: (id: string) => `trn:tessera:boundary/${id}`,
+  boundaries: 'trn:tessera:boundary/*',
   policy: (id: string, version?: number) => `trn:tessera:policy/${id}${version === undefined ? '' : `@${version}`}`,
   policies: 'trn:tessera:policy/*',
   assignment: (principal: string) => `trn:tessera:assignment/${principal}`,

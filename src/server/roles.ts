@@ -34,7 +34,7 @@ const POLICIES = 'arn:aws:tessera:::policy/*';
 const BOUNDARIES = 'arn:aws:tessera:::boundary/*';
 
 /** Synthesized policies and the boundaries they are synthesized under are readable by whoever writes or reviews them. */
-const READ_POLICIES = { Sid: 'ReadPolicies', Effect: 'Allow', Action: ['tessera:GetPolicy', 'tessera:ListPolicies', 'tessera:GetBoundary'], Resource: [POLICIES, BOUNDARIES] };
+const READ_POLICIES = { Sid: 'ReadPolicies', Effect: 'Allow', Action: ['tessera:GetPolicy', 'tessera:ListPolicies', 'tessera:GetBoundary', 'tessera:ListBoundaries'], Resource: [POLICIES, BOUNDARIES] };
 
 const doc = (...statements: Record<string, unknown>[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
 

@@ -55,6 +55,7 @@ export type {
 } from './control-plane-port.js';
 export { POLICY_ACTIONS, POLICY_STATUSES, POLICY_TRANSITIONS } from './policy-port.js';
 export type {
+  BoundarySummary,
   BoundaryVersion,
   NewPolicyVersion,
   PolicyAction,

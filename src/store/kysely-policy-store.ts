@@ -21,6 +21,7 @@ import {
 } from './control-plane-errors.js';
 import { POLICY_STATUSES, POLICY_TRANSITIONS } from './policy-port.js';
 import type {
+  BoundarySummary,
   BoundaryVersion,
   NewPolicyVersion,
   PolicyAction,
@@ -114,6 +115,18 @@ export class KyselyPolicyStore implements PolicyStore {
     return this.cp.tx('activeVersion', async (trx) => {
       const row = await trx.selectFrom('policy_versions').select('version').where('policy_id', '=', id).where('status', '=', 'active').executeTakeFirst();
       return row === undefined ? undefined : (await readVersions(trx, id, row.version))[0];
+    });
+  }
+
+  listBoundaries(team?: string): Promise<BoundarySummary[]> {
+    return this.cp.tx('listBoundaries', async (trx) => {
+      let q = trx
+        .selectFrom('boundaries as b')
+        .innerJoin('boundary_versions as v', (join) => join.onRef('v.boundary_id', '=', 'b.id').onRef('v.version', '=', 'b.latest_version'))
+        .select(['v.boundary_id', 'v.version', 'v.team', 'v.created_at', 'v.created_by']);
+      if (team !== undefined) q = q.where('v.team', '=', team);
+      const rows = await q.orderBy('b.id').execute();
+      return rows.map((r) => ({ id: r.boundary_id, version: r.version, team: r.team, createdAt: r.created_at, createdBy: r.created_by }));
     });
   }
 

@@ -49,6 +49,8 @@ export interface BoundaryVersion {
   createdBy: string;
 }
 
+export type BoundarySummary = Omit<BoundaryVersion, 'document'>;
+
 /** What a version was synthesized from; enough to synthesize it again. */
 export interface PolicySynthesisInput {
   fragments: { ref: string; params: Record<string, string> }[];
@@ -117,6 +119,8 @@ export interface PolicyStore {
   putBoundary(id: string, document: unknown, actor: PolicyActor, team?: string | null): Promise<BoundaryVersion>;
   /** The given version, or the latest without one. */
   getBoundary(id: string, version?: number): Promise<BoundaryVersion | undefined>;
+  /** The latest version of every boundary (of one team's with `team`), by id, without documents. */
+  listBoundaries(team?: string): Promise<BoundarySummary[]>;
   /**
    * A new draft version (version 1 creates the policy). PolicyTeamMismatchError when the policy
    * exists under another team; BoundaryNotFoundError when the boundary version does not exist.

@@ -9,15 +9,12 @@
  * ETags are `"<id>@<version>:<status>"` and transitions need `If-Match`, as for fragments.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { loadAwsCatalog, servicesOf } from '../../aws-catalog/index.js';
-import { formatRef, parseRef, synthesize, type FragmentRef, type FragmentVersion } from '../../fragments/index.js';
-import { Analyzer, effectivePermissions, type AnalysisResult, type Containment } from '../../policy-analysis/index.js';
-import { parsePolicy, type PolicyDocument, type PolicyInput } from '../../policy/index.js';
+import { Analyzer } from '../../policy-analysis/index.js';
+import { parsePolicy, type PolicyInput } from '../../policy/index.js';
 import { BoundaryNotFoundError, PolicyNotFoundError, POLICY_STATUSES, type PolicyAction, type PolicyStatus, type PolicyVersion } from '../../store/index.js';
-import type { AccessCheck } from '../access.js';
 import { callerOf, wire, type App, type ServerContext } from '../context.js';
-import { effectiveSummary, policyReviewProblem, statementDiff, statementsOf } from '../policy-review.js';
-import { delegatorPermissions } from '../principal-policies.js';
+import { policyReviewProblem, statementDiff } from '../policy-review.js';
+import { effectiveOf, refusalErrors, reproveWithinDelegator, synthesisAccess, synthesizeFor, type SynthesisBody } from '../policy-synthesis.js';
 import { ProblemError } from '../problem.js';
 import { trn, type TesseraAction } from '../resources.js';
 import { IdParams } from '../schemas/common.js';
@@ -27,11 +24,14 @@ import {
   AssignmentBody,
   Boundary,
   BoundaryBody,
+  BoundaryList,
+  BoundaryListQuery,
   BoundaryQuery,
   CreatePolicyBody,
   PolicyList,
   PolicyListQuery,
   PolicyOverview,
+  PolicyPreview,
   PolicyReview,
   PolicyTransitionBody,
   PolicyVersion as VersionSchema,
@@ -61,19 +61,11 @@ function sendVersion(reply: FastifyReply, v: PolicyVersion, status = 200) {
   return wire({ ...v, documents: v.documents as Record<string, unknown>[] });
 }
 
-interface CreateBody {
-  id: string;
-  team: string;
-  fragments: { ref: string; params?: Record<string, string> }[];
-  boundary: { id: string; version?: number };
-  riskBudget?: number;
-}
 
 export function policyRoutes(app: App, ctx: ServerContext): void {
   // One per server: it keeps the automata of the boundaries it has analyzed.
   const analyzer = new Analyzer();
   const policies = ctx.store.policies;
-  const teamOf = async (id: string) => (await policies.policyVersions(id))[0]?.team;
   const version = async (id: string, v: number) => {
     const found = await policies.getPolicyVersion(id, v);
     if (found === undefined) throw new PolicyNotFoundError(id, v);
@@ -96,6 +88,11 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
     return wire({ ...b, document: b.document as Record<string, unknown> });
   });
 
+  app.get('/v1/boundaries', {
+    config: { access: () => [{ action: 'tessera:ListBoundaries', resource: trn.boundaries }] },
+    schema: { summary: 'the latest version of every boundary (of one team with `?team=`), without documents', 'x-tessera-action': 'tessera:ListBoundaries', querystring: BoundaryListQuery, response: { 200: BoundaryList } },
+  }, async (req) => ({ items: await policies.listBoundaries(req.query.team) }));
+
   app.get('/v1/boundaries/:id', {
     config: { access: (req) => [{ action: 'tessera:GetBoundary', resource: trn.boundary((req.params as { id: string }).id) }] },
     schema: { summary: 'a boundary: the latest version, or `?version=`', 'x-tessera-action': 'tessera:GetBoundary', params: IdParams, querystring: BoundaryQuery, response: { 200: Boundary } },
@@ -106,72 +103,46 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
   });
 
   app.post('/v1/policies', {
-    config: {
-      // The team named, and the team that owns the policy already (if any), must both be the
-      // caller's, and so must the boundary (a missing one is the handler's 404).
-      access: async (req) => {
-        const body = req.body as CreateBody;
-        const checks: AccessCheck[] = [{ action: 'tessera:CreatePolicy', resource: trn.policy(body.id), owner: body.team }];
-        const current = await teamOf(body.id);
-        if (current !== undefined && current !== body.team) checks.push({ action: 'tessera:CreatePolicy', resource: trn.policy(body.id), owner: current });
-        const boundary = await policies.getBoundary(body.boundary.id, body.boundary.version);
-        if (boundary !== undefined) checks.push({ action: 'tessera:UseBoundary', resource: trn.boundary(boundary.id), ...(boundary.team === null ? {} : { owner: boundary.team }) });
-        return checks;
-      },
-    },
+    config: { access: (req) => synthesisAccess(ctx.store, req) },
     schema: { summary: 'synthesize a new draft version of a policy from approved fragments under a boundary', 'x-tessera-action': 'tessera:CreatePolicy', body: CreatePolicyBody, response: { 201: VersionSchema } },
   }, async (req, reply) => {
     const caller = callerOf(req);
-    const body = req.body as CreateBody;
-    const boundary = await policies.getBoundary(body.boundary.id, body.boundary.version);
-    if (boundary === undefined) throw new BoundaryNotFoundError(body.boundary.id, body.boundary.version);
-    const refs = body.fragments.map((f) => parseRef(f.ref) ?? refBad(f.ref));
-    const found = new Map<string, FragmentVersion>();
-    for (const ref of refs) {
-      const v = await ctx.store.fragments.get(ref);
-      if (v !== undefined) found.set(formatRef(ref), v);
-    }
-    const uses = refs.map((ref, i) => ({ ref, params: body.fragments[i]?.params ?? {} }));
-    // A delegated admin cannot grant more than it holds itself; the central admin is where
-    // delegation starts, bounded by the boundary it chose.
-    const held = caller.role === 'delegated-admin' ? await delegatorPermissions(policies, caller.principal) : undefined;
-    const delegator = held === undefined || held.policies === null ? {} : { delegator: held.identity as PolicyInput[], delegatorBoundaries: held.boundaries as PolicyInput[] };
-    const result = synthesize(
-      { fragments: uses, boundary: boundary.document as PolicyInput, ...delegator, ...(body.riskBudget === undefined ? {} : { riskBudget: body.riskBudget }) },
-      { analyzer, resolve: (ref: FragmentRef) => found.get(formatRef(ref)) },
-    );
-    const resource = trn.policy(body.id);
+    const body = req.body as SynthesisBody;
+    const { request, result, verdict } = await synthesizeFor(ctx.store, analyzer, caller, body);
     if (result.policies === undefined) {
-      const cx = result.containment?.verdict === 'not-contained' ? result.containment.counterexample : undefined;
-      const errors = result.diagnostics.map((d) => (cx !== undefined && d.code === 'synthesis/not-contained' ? { ...d, counterexample: cx } : d));
-      await ctx.audit.record(caller.principal, 'tessera:CreatePolicy', resource, 'failed', { codes: result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) });
-      throw new ProblemError(422, 'server/synthesis-refused', 'the fragments cannot be synthesized into an approvable policy; see `errors`', errors);
+      await ctx.audit.record(caller.principal, 'tessera:CreatePolicy', trn.policy(body.id), 'failed', { codes: result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) });
+      throw new ProblemError(422, 'server/synthesis-refused', 'the fragments cannot be synthesized into an approvable policy; see `errors`', refusalErrors(result));
     }
     const documents = [...result.policies];
     const v = await ctx.audit.change(async (tx, note) => {
-      const v = await tx.policies.addPolicyVersion({
-        id: body.id,
-        team: body.team,
-        request: { fragments: uses.map((u) => ({ ref: formatRef(u.ref), params: u.params })), boundary: { id: boundary.id, version: boundary.version }, riskBudget: body.riskBudget ?? null },
-        documents,
-        verdict: {
-          containment: result.containment?.verdict ?? null,
-          // What "the delegator's own permissions" were in the proof: null for the central admin;
-          // `policies: null` for a delegated admin Tessera manages no permissions of.
-          delegator: held === undefined ? null : { principal: caller.principal, policies: held.policies },
-          findings: result.findings,
-          riskScore: result.riskScore,
-          riskCost: result.riskCost,
-          record: result.record ?? null,
-          warnings: result.diagnostics,
-        },
-        risk: result.riskScore,
-      }, { by: caller.principal, at: ctx.now().toISOString() });
+      const v = await tx.policies.addPolicyVersion({ id: body.id, team: body.team, request, documents, verdict, risk: result.riskScore }, { by: caller.principal, at: ctx.now().toISOString() });
       note(caller.principal, 'tessera:CreatePolicy', trn.policy(v.id, v.version), { resultHash: result.record?.resultHash ?? null });
       return v;
     });
     void reply.header('location', `/v1/policies/${v.id}/versions/${v.version}`);
     return sendVersion(reply, v, 201);
+  });
+
+  app.post('/v1/policies/preview', {
+    config: { access: (req) => synthesisAccess(ctx.store, req) },
+    schema: {
+      summary: 'synthesize as `POST /v1/policies` would, and show the result without storing it: the documents, the verdict, the refusal\'s errors, the effective permissions within the boundary',
+      'x-tessera-action': 'tessera:CreatePolicy',
+      body: CreatePolicyBody,
+      response: { 200: PolicyPreview },
+    },
+  }, async (req) => {
+    const { boundary, request, result, verdict } = await synthesizeFor(ctx.store, analyzer, callerOf(req), req.body as SynthesisBody);
+    const documents = [...(result.policies ?? [])];
+    return {
+      approvable: result.policies !== undefined,
+      request,
+      documents: documents as Record<string, unknown>[],
+      verdict,
+      errors: result.policies === undefined ? refusalErrors(result) : [],
+      risk: result.riskScore,
+      effective: documents.length === 0 ? null : await effectiveOf(documents, boundary.document),
+    };
   });
 
   app.get('/v1/policies', {
@@ -218,7 +189,7 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
       removed: diff.removed as Record<string, unknown>[],
       verdict: v.verdict,
       risk: v.risk,
-      effective: await effectiveOf(v, await policies.getBoundary(v.request.boundary.id, v.request.boundary.version).then((b) => b?.document)),
+      effective: await effectiveOf(v.documents, await policies.getBoundary(v.request.boundary.id, v.request.boundary.version).then((b) => b?.document)),
     };
   });
 
@@ -251,7 +222,7 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
     if (expected === undefined) throw new ProblemError(412, 'server/etag-mismatch', `\`If-Match: ${ifMatch}\` is not an ETag of ${id}@${n}; the current one is ${policyEtag(current)}`);
     const problem = policyReviewProblem(current, action, caller.principal);
     if (problem !== undefined) await ctx.access.deny(caller, TRANSITION_ACTIONS[action], resource, `separation of duties: ${problem}`);
-    if (action === 'approve') await reproveWithinDelegator(current);
+    if (action === 'approve') await reproveWithinDelegator(ctx.store, analyzer, current);
     const v = await ctx.audit.change(async (tx, note) => {
       const v = await tx.policies.transition(id, n, action, { by: caller.principal, at: ctx.now().toISOString(), ...(comment === undefined ? {} : { comment }) }, expected);
       note(caller.principal, TRANSITION_ACTIONS[action], resource, { from: current.status, to: v.status, ...(comment === undefined ? {} : { comment }) });
@@ -260,24 +231,6 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
     if (action === 'activate') ctx.principals.invalidate();
     return sendVersion(reply, v);
   });
-
-  /**
-   * Before approval: the proof against what the delegated admin held was made at synthesis. When
-   * its active policies have changed since (other `id@version`s), the version is proven again
-   * against what it holds now, and a version no longer within it is refused (409), not approved.
-   */
-  const reproveWithinDelegator = async (v: PolicyVersion): Promise<void> => {
-    const recorded = (v.verdict as { delegator?: { principal: string; policies: string[] | null } | null } | null)?.delegator;
-    if (recorded === undefined || recorded === null) return;
-    const held = await delegatorPermissions(policies, recorded.principal);
-    if (held.policies === null || JSON.stringify(held.policies) === JSON.stringify(recorded.policies)) return;
-    const within = [held.identity, ...(held.boundaries.length > 0 ? [held.boundaries] : [])] as PolicyInput[][];
-    const errors = proofErrors(analyzer.contains(v.documents as PolicyInput[], within));
-    if (errors.length === 0) return;
-    const name = `${v.id}@${v.version}`;
-    const now = held.policies.length === 0 ? 'nothing' : held.policies.join(', ');
-    throw new ProblemError(409, 'server/delegator-permissions-changed', `${recorded.principal} synthesized ${name} holding ${recorded.policies === null ? 'no assignment' : recorded.policies.join(', ') || 'nothing'}, and now holds ${now}, which does not contain it: synthesize it again, or reject it`, errors);
-  };
 
   const principalOf = (req: FastifyRequest) => (req.params as { principal: string }).principal;
 
@@ -302,31 +255,4 @@ export function policyRoutes(app: App, ctx: ServerContext): void {
     const a = await policies.getAssignment(req.params.principal);
     return { principal: req.params.principal, policies: a?.policyIds ?? [], updatedAt: a?.updatedAt ?? null, updatedBy: a?.updatedBy ?? null };
   });
-}
-
-/** Why a containment proof failed, as a problem's `errors`; none when it holds. */
-function proofErrors(proof: AnalysisResult<Containment>): unknown[] {
-  if (!proof.ok) return [...proof.diagnostics];
-  const r = proof.result;
-  if (r.verdict === 'contained') return [];
-  return r.verdict === 'not-contained' ? [{ code: 'synthesis/not-contained', counterexample: r.counterexample }] : [{ code: 'synthesis/unprovable', reasons: r.reasons }];
-}
-
-function refBad(ref: string): never {
-  throw new ProblemError(400, 'server/invalid-fragment-ref', `\`${ref}\` is not id@version (e.g. s3-read-prefix@1)`);
-}
-
-/**
- * Effective permissions of the version within its boundary, for the reviewer. The catalog is
- * loaded for the services the statements name; a wildcard service would mean loading every
- * service on a request path, so the summary then says why it is missing instead.
- */
-async function effectiveOf(v: PolicyVersion, boundary: unknown): Promise<unknown> {
-  const actions = statementsOf(v.documents).flatMap((s) => [s.Action ?? []].flat()).filter((a): a is string => typeof a === 'string');
-  const services = servicesOf(actions);
-  if (services === 'all') return { skipped: 'a statement names a wildcard service; see the documents' };
-  const docs = v.documents.map((d) => parsePolicy(d as PolicyInput, { policyType: 'identity' }).document).filter((d): d is PolicyDocument => d !== undefined);
-  const b = boundary === undefined ? undefined : parsePolicy(boundary as PolicyInput, { policyType: 'boundary' }).document;
-  const catalog = await loadAwsCatalog(services);
-  return effectiveSummary(effectivePermissions(b === undefined ? { identity: docs } : { identity: docs, boundary: b }, catalog));
 }

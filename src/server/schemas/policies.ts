@@ -30,6 +30,11 @@ export const Boundary = Obj({
   createdBy: Type.String(),
 });
 
+export const BoundaryListQuery = Obj({ team: Type.Optional(Team) });
+export const BoundaryList = Obj({
+  items: Type.Array(Obj({ id: Type.String(), version: Type.Integer(), team: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String(), createdBy: Type.String() })),
+});
+
 const FragmentUse = Obj({
   ref: Type.String({ minLength: 3, maxLength: 200, description: 'a pinned fragment version, `id@version`' }),
   params: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 1000 }))),
@@ -113,4 +118,14 @@ export const Assignment = Obj({
   policies: Type.Array(Type.String()),
   updatedAt: Type.Union([Type.String(), Type.Null()]),
   updatedBy: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const PolicyPreview = Obj({
+  approvable: Type.Boolean({ description: 'whether `POST /v1/policies` with the same body would store a draft' }),
+  request: SynthesisInput,
+  documents: Type.Array(OpenObject, { description: 'the synthesized documents; empty when refused' }),
+  verdict: Type.Unknown({ description: 'the verdict a stored version would carry' }),
+  errors: Type.Array(Type.Unknown(), { description: 'why it is refused (the `not-contained` one with its counterexample); empty when approvable' }),
+  risk: Type.Number(),
+  effective: Type.Unknown({ description: 'effective permissions within the boundary; null when refused' }),
 });

@@ -63,8 +63,11 @@ export const ROUTES: readonly RouteCase[] = [
   // Policies: `pay-read` exists (team payments, a draft under boundary `pay-read`), see beforeAll.
   { name: 'put a boundary', method: 'PUT', path: '/v1/boundaries/pay-read', body: { document: { Version: '2012-10-17', Statement: 'no' } }, allowed: ['admin'] },
   { name: 'get a boundary', method: 'GET', path: '/v1/boundaries/pay-read', allowed: READERS },
+  { name: 'list boundaries', method: 'GET', path: '/v1/boundaries', allowed: READERS },
   { name: 'create a policy for own team', method: 'POST', path: '/v1/policies', body: policyBody('pay-read', 'payments'), allowed: ['admin', 'alice'] },
   { name: 'create a policy for another team', method: 'POST', path: '/v1/policies', body: policyBody('ops-read', 'ops'), allowed: ['admin', 'olga'] },
+  { name: 'preview a policy for own team', method: 'POST', path: '/v1/policies/preview', body: policyBody('pay-read', 'payments'), allowed: ['admin', 'alice'] },
+  { name: 'preview a policy for another team', method: 'POST', path: '/v1/policies/preview', body: policyBody('ops-read', 'ops'), allowed: ['admin', 'olga'] },
   // The boundary `pay-read` is for no team: a delegated admin may not synthesize under it, even for its own team.
   { name: 'create a policy under a boundary of no team', method: 'POST', path: '/v1/policies', body: { ...policyBody('pay-other', 'payments'), boundary: { id: 'pay-read' } }, allowed: ['admin'] },
   { name: 'list policies', method: 'GET', path: '/v1/policies', allowed: READERS },

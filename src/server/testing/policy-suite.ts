@@ -75,6 +75,37 @@ export function policySuite(h: () => Harness): void {
     expect(audit.map((r) => r.detail)).toEqual([{ version: 1, team: null }, { version: 1, team: null }, { version: 2, team: 'payments' }, { version: 2, team: 'payments' }]);
   });
 
+  it('lists the latest version of each boundary, of one team with ?team=', async () => {
+    const all = await call('GET', '/v1/boundaries', 'alice');
+    expect(all.status).toBe(200);
+    const ids = all.body.items.map((b: { id: string }) => b.id);
+    expect(ids).toEqual(expect.arrayContaining(['pol-boundary', 'pol-central', 'pol-narrow', 'pol-ops']));
+    expect(ids).toEqual([...ids].sort());
+    expect(all.body.items.find((b: { id: string }) => b.id === 'pol-central')).toMatchObject({ version: 1, team: null, createdBy: 'user/admin' });
+    const ops = await call('GET', '/v1/boundaries?team=ops', 'olga');
+    expect(ops.body.items.map((b: { id: string; team: string }) => `${b.id}:${b.team}`)).toEqual(['pol-ops:ops']);
+  });
+
+  it('previews a synthesis without storing it: documents, verdict and effective permissions, or the refusal', async () => {
+    const body = (bucket: string, boundary: string) => ({ id: 'pol-preview', team: 'payments', fragments: [{ ref: 'pol-s3@1', params: { bucket } }], boundary: { id: boundary } });
+    const ok = await call('POST', '/v1/policies/preview', 'alice', body('acme-preview', 'pol-boundary'));
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toMatchObject({ approvable: true, errors: [], request: { boundary: { id: 'pol-boundary', version: 1 } }, verdict: { containment: 'contained', delegator: { principal: 'user/alice', policies: null } } });
+    expect(JSON.stringify(ok.body.documents)).toContain('arn:aws:s3:::acme-preview/*');
+    expect(ok.body.effective.total).toBeGreaterThan(0);
+    const refused = await call('POST', '/v1/policies/preview', 'alice', body('acme-preview', 'pol-narrow'));
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({ approvable: false, documents: [], effective: null });
+    expect(refused.body.errors.find((e: { code: string }) => e.code === 'synthesis/not-contained').counterexample.action).toBe('s3:GetObject');
+    // Nothing stored, nothing audited as a change.
+    expect((await call('GET', '/v1/policies/pol-preview', 'dave')).status).toBe(404);
+    const audit = await h().store.audit.read(0, 100_000);
+    expect(audit.some((r) => r.resource.startsWith('trn:tessera:policy/pol-preview'))).toBe(false);
+    // The same access as creating: not under another team's boundary.
+    expect((await call('POST', '/v1/policies/preview', 'alice', body('acme-preview', 'pol-ops'))).status).toBe(403);
+    expect((await call('POST', '/v1/policies/preview', 'alice', body('acme-preview', 'pol-none'))).status).toBe(404);
+  });
+
   it("lets a delegated admin synthesize only under its own team's boundaries; the central admin under any", async () => {
     for (const boundary of ['pol-ops', 'pol-central']) {
       const r = await create('pol-foreign', 'acme-reports', 'alice', boundary);

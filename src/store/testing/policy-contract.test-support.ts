@@ -75,6 +75,11 @@ export function describePolicyContract(name: string, harness: PolicyContractHarn
         expect((await store.getBoundary('team-t', 1))?.team).toBeNull();
         expect((await store.getBoundary('team-t', 2))?.team).toBe('payments');
         expect((await store.getBoundary('team-t'))?.team).toBe('ops');
+        const listed = await store.listBoundaries();
+        expect(listed.find((b) => b.id === 'team-t')).toEqual({ id: 'team-t', version: 3, team: 'ops', createdAt: at(4).at, createdBy: at(4).by });
+        expect(listed.map((b) => b.id)).toEqual([...listed.map((b) => b.id)].sort());
+        expect((await store.listBoundaries('ops')).map((b) => b.id)).toEqual(['team-t']);
+        expect(await store.listBoundaries('payments')).toEqual([]);
       });
     });
 
