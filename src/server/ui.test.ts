@@ -5,7 +5,8 @@
  * than its author, and checks through the API that the approval happened; a stale ETag shows its
  * 412 problem; the audit, deployments and decide screens show what the API says; a synthesized
  * policy goes from submitted to approved to active on its review screen, and a self-approval shows
- * its 403.
+ * its 403; a delegated admin composes a policy (search, parameters, a refused preview, an
+ * approvable one) and creates the draft.
  * Without chromium it skips with a reason (and fails under CI=true, like the other tool tests).
  */
 import { spawnSync } from 'node:child_process';
@@ -192,5 +193,56 @@ describe.skipIf(!HAS_CHROMIUM)('web UI in chromium', () => {
 
     const after = await h.call('GET', '/v1/policies/ui-pay/versions/1');
     expect(after.body).toMatchObject({ status: 'active', history: [{ to: 'submitted', by: 'user/admin' }, { to: 'approved', by: 'user/carol', comment: 'one bucket, read-only' }, { to: 'active', by: 'user/carol' }] });
+  });
+
+  it('lets a delegated admin compose a policy: find a fragment, fill its parameter, preview, create the draft', async () => {
+    expect((await h.call('POST', '/v1/fragments', { as: 'alice', body: fragmentBody('ui-compose', 'payments') })).status).toBe(201);
+    expect((await h.call('POST', '/v1/fragments/ui-compose/versions/1/transitions', { as: 'alice', body: { action: 'submit' }, headers: { 'if-match': '"ui-compose@1:draft"' } })).status).toBe(200);
+    expect((await h.call('POST', '/v1/fragments/ui-compose/versions/1/transitions', { as: 'carol', body: { action: 'approve' }, headers: { 'if-match': '"ui-compose@1:in-review"' } })).status).toBe(200);
+    const doc = (Action: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource: '*' }] });
+    for (const [id, Action, team] of [['ui-team', 's3:Get*', 'payments'], ['ui-narrow', 's3:ListBucket', 'payments'], ['ui-ops', 's3:Get*', 'ops']]) {
+      expect((await h.call('PUT', `/v1/boundaries/${id}`, { body: { document: doc(Action as string), team } })).status).toBe(200);
+    }
+
+    const page = await signedIn(h.tokens.alice);
+    await page.getByRole('link', { name: 'Policies' }).click();
+    await page.getByRole('link', { name: 'Compose a policy' }).click();
+    await page.waitForURL(/\/policies\/new$/);
+    await page.locator('input[name=policy-id]').fill('ui-composed');
+    expect(await page.locator('input[name=team]').inputValue()).toBe('payments');
+    // Only the team's own boundaries are offered.
+    await expect.poll(() => page.locator('select[name=boundary] option').allTextContents()).toContain('ui-team v1 (team payments)');
+    const offered = await page.locator('select[name=boundary] option').allTextContents();
+    expect(offered.some((o) => o.startsWith('ui-ops'))).toBe(false);
+    await page.locator('select[name=boundary]').selectOption('ui-narrow');
+    await page.locator('input[name=fragment-text]').fill('ui-compose');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('found').getByRole('button', { name: 'Add' }).click();
+    await page.locator('input[name=param-ui-compose-bucket]').fill('acme-ui');
+
+    // Under the narrow boundary the proof fails, with the request that shows it; nothing can be created.
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => page.getByTestId('preview').textContent()).toContain('Refused');
+    expect(await page.getByTestId('preview-errors').textContent()).toMatch(/synthesis\/not-contained.*for example s3:GetObject on arn:aws:s3:::acme-ui\//);
+    expect(await page.getByRole('button', { name: 'Create draft' }).isDisabled()).toBe(true);
+
+    // Another boundary is another composition: preview again, then create.
+    await page.locator('select[name=boundary]').selectOption('ui-team');
+    await expect.poll(() => page.getByText('The composition changed since the preview').count()).toBe(1);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => page.getByTestId('preview').textContent()).toContain('Approvable');
+    const shown = await page.getByTestId('preview').textContent();
+    expect(shown).toContain('contained');
+    expect(shown).toContain('user/alice has no assignment');
+    expect(shown).toContain('arn:aws:s3:::acme-ui/*');
+    expect(await page.getByTestId('effective').textContent()).toContain('s3');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.waitForURL(/\/policies\/ui-composed\/versions\/1$/);
+    await expect.poll(() => page.locator('h1').textContent()).toContain('draft');
+    await page.close();
+
+    const stored = await h.call('GET', '/v1/policies/ui-composed/versions/1');
+    expect(stored.body).toMatchObject({ status: 'draft', createdBy: 'user/alice', team: 'payments', request: { boundary: { id: 'ui-team', version: 1 }, fragments: [{ ref: 'ui-compose@1', params: { bucket: 'acme-ui' } }] } });
+    expect(cspErrors).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { Deployments } from './pages/deployments';
 import { FragmentDetail } from './pages/fragment-detail';
 import { FragmentSearch } from './pages/fragment-search';
 import { Policies, PolicyDetail } from './pages/policies';
+import { PolicyCompose } from './pages/policy-compose';
 import { SignIn } from './pages/sign-in';
 import { Link, useLocation, type Location } from './router';
 import { storedToken, storeToken } from './session';
@@ -35,6 +36,8 @@ function Screen({ location }: { location: Location }) {
       return <FragmentSearch key={location.query.toString()} query={location.query} />;
     case '/policies':
       return <Policies />;
+    case '/policies/new':
+      return <PolicyCompose />;
     case '/deployments':
       return <Deployments />;
     case '/audit':

@@ -12,8 +12,9 @@ import { LoadView } from '../components/load-view';
 import { ProblemBox } from '../components/problem-box';
 import { StatusHistory } from '../components/status-history';
 import { Badge } from '../components/status-badge';
+import { EffectiveView, provenWithin, type Effective, type Verdict } from '../components/verdict';
 import { Link } from '../router';
-import { asProblem, useApi, useLoad } from '../use-api';
+import { asProblem, useApi, useLoad, useSession } from '../use-api';
 
 type PolicyStatus = 'draft' | 'submitted' | 'approved' | 'rejected' | 'active' | 'superseded';
 type Action = 'submit' | 'approve' | 'reject' | 'activate';
@@ -26,8 +27,6 @@ interface PolicyVersion {
   documents: unknown[];
   history: { from: PolicyStatus; to: PolicyStatus; at: string; by: string; comment?: string }[];
 }
-interface Verdict { containment?: string | null; delegator?: { principal: string; policies: string[] | null } | null; findings?: unknown[]; warnings?: { severity?: string; code?: string; message?: string }[] }
-interface Effective { skipped?: string; total?: number; totals?: Record<string, number>; services?: { service: string; totals: Record<string, number>; risk?: string }[]; denied?: number }
 interface PolicyReview { policy: string; status: PolicyStatus; against: number | null; added: unknown[]; removed: unknown[]; verdict: Verdict | null; risk: number; effective: Effective | null }
 
 /** Which actions a status allows (src/store/policy-port.ts POLICY_TRANSITIONS); the server checks again. */
@@ -38,14 +37,20 @@ const ACTIONS_FROM: Readonly<Record<Action, readonly PolicyStatus[]>> = {
   activate: ['approved', 'superseded'],
 };
 
-const versionPath = (id: string, version: number) => `/policies/${encodeURIComponent(id)}/versions/${version}`;
+export const versionPath = (id: string, version: number) => `/policies/${encodeURIComponent(id)}/versions/${version}`;
 
 export function Policies() {
   const call = useApi();
+  const { me } = useSession();
   const [load, reload] = useLoad(async () => (await call<{ items: PolicyListItem[] }>('/v1/policies')).data.items, 'policies');
   return (
     <section>
       <h1>Policies</h1>
+      {(me.role === 'central-admin' || me.role === 'delegated-admin') && (
+        <p>
+          <Link to="/policies/new">Compose a policy</Link> from approved fragments.
+        </p>
+      )}
       <LoadView load={load} onReload={reload}>
         {(items) =>
           items.length === 0 ? (
@@ -199,49 +204,4 @@ function VersionView({ loaded, path, onReload }: { loaded: Loaded; path: string;
       <pre className="json">{JSON.stringify(v.documents, null, 2)}</pre>
     </>
   );
-}
-
-function EffectiveView({ effective }: { effective: Effective | null }) {
-  if (effective === null) return <p className="muted">Not computed.</p>;
-  if (effective.skipped !== undefined) return <p className="muted">Not computed: {effective.skipped}</p>;
-  const levels = (t: Record<string, number> | undefined) =>
-    Object.entries(t ?? {})
-      .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${k} ${n}`)
-      .join(', ');
-  return (
-    <table data-testid="effective">
-      <thead>
-        <tr>
-          <th>Service</th>
-          <th>Actions by access level</th>
-          <th>Risk</th>
-        </tr>
-      </thead>
-      <tbody>
-        {(effective.services ?? []).map((s) => (
-          <tr key={s.service}>
-            <td>{s.service}</td>
-            <td>{levels(s.totals)}</td>
-            <td>{s.risk === undefined ? '' : <Badge value={String(s.risk)} />}</td>
-          </tr>
-        ))}
-        <tr>
-          <td>all</td>
-          <td>
-            {effective.total ?? 0} action{effective.total === 1 ? '' : 's'}
-            {effective.denied ? `, ${effective.denied} denied` : ''}
-          </td>
-          <td />
-        </tr>
-      </tbody>
-    </table>
-  );
-}
-
-/** What the containment proof covered: the boundary, and for a delegated admin what it holds itself. */
-function provenWithin(d: Verdict['delegator']): string {
-  if (d === undefined || d === null) return 'the boundary';
-  if (d.policies === null) return `the boundary (${d.principal} has no assignment, so nothing else bounds it)`;
-  return `the boundary and what ${d.principal} holds: ${d.policies.length === 0 ? 'nothing' : d.policies.join(', ')}`;
 }
