@@ -5,7 +5,8 @@
  * for ~10 s, cycling through requests that are allowed, explicitly denied and implicitly denied
  * under a realistic policy set (identity policy with conditions and variables, a permissions
  * boundary, two SCP levels). Then the same against `/v1/authorize/batch` with 100 requests a call,
- * which counts decisions, not calls. Last, single decisions again on a second server that audits
+ * which counts decisions, not calls; and single decisions by assignment, the bodies carrying only
+ * the request. Last, single decisions again on a second server that audits
  * every denied decision (as `tessera serve` does by default) into a SQLite file.
  *
  * Targets (issue 8): at least 10,000 decisions/s with p99 ≤ 10 ms and no errors, on 2 cores. The
@@ -107,6 +108,20 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
     await load(server.url, token, '/v1/authorize', scenarios, 1, connections);
     log(`single decisions for ${seconds} s, ${connections} connections`);
     const single = await load(server.url, token, '/v1/authorize', scenarios, seconds, connections);
+    log(`single decisions by assignment (no policies in the body) for ${seconds} s`);
+    await assign(store);
+    const bare = REQUESTS.map((request) => ({ request }));
+    // The assigned set must decide as the inline one does, or this row would time denials of
+    // nothing. The last request is the one the SCP denies (us-east-1); without SCPs the identity
+    // policy does not allow it either.
+    for (const [i, body] of bare.entries()) {
+      const viaBody = await decisionOf(server.url, token, scenarios[i]);
+      const viaAssignment = await decisionOf(server.url, token, body);
+      const expected = i === REQUESTS.length - 1 ? 'ImplicitDeny' : viaBody;
+      if (viaAssignment !== expected) throw new Error(`request ${i}: ${viaAssignment} by assignment, ${viaBody} with the set in the body`);
+    }
+    await load(server.url, token, '/v1/authorize', bare, 1, connections);
+    const assigned = await load(server.url, token, '/v1/authorize', bare, seconds, connections);
     const batchBody = { policies: POLICIES, requests: Array.from({ length: BATCH }, (_, i) => REQUESTS[i % REQUESTS.length]) };
     log(`batches of ${BATCH} for ${seconds} s`);
     const batch = await load(server.url, token, '/v1/authorize/batch', [batchBody], seconds, 4);
@@ -122,12 +137,14 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
         columns: ['endpoint', 'decisions/s', 'calls/s', 'p50 latency', 'p99 latency', 'errors + non-2xx', 'server time per call'],
         rows: [
           ['/v1/authorize', fmt(single.rps), fmt(single.rps), `${single.p50} ms`, `${single.p99} ms`, String(single.errors + single.non2xx), `${single.serverUsPerCall.toFixed(0)} µs`],
+          ['/v1/authorize by assignment (no policies in the body)', fmt(assigned.rps), fmt(assigned.rps), `${assigned.p50} ms`, `${assigned.p99} ms`, String(assigned.errors + assigned.non2xx), `${assigned.serverUsPerCall.toFixed(0)} µs`],
           [`/v1/authorize/batch (${BATCH} a call)`, fmt(batch.rps * BATCH), fmt(batch.rps), `${batch.p50} ms`, `${batch.p99} ms`, String(batch.errors + batch.non2xx), `${batch.serverUsPerCall.toFixed(0)} µs`],
           ['/v1/authorize, denials audited (SQLite file)', fmt(audited.run.rps), fmt(audited.run.rps), `${audited.run.p50} ms`, `${audited.run.p99} ms`, String(audited.run.errors + audited.run.non2xx), `${audited.run.serverUsPerCall.toFixed(0)} µs`],
         ],
       },
       metrics: {
         seconds, connections, statements, singleRps: single.rps, singleP50Ms: single.p50, singleP99Ms: single.p99, singleErrors: single.errors, singleNon2xx: single.non2xx, singleRequests: single.requests, singleServerUsPerCall: single.serverUsPerCall,
+        assignedRps: assigned.rps, assignedP99Ms: assigned.p99, assignedErrors: assigned.errors + assigned.non2xx, assignedServerUsPerCall: assigned.serverUsPerCall,
         batchCallsPerSecond: batch.rps, batchDecisionsPerSecond: batch.rps * BATCH, batchP50Ms: batch.p50, batchP99Ms: batch.p99, batchErrors: batch.errors, batchNon2xx: batch.non2xx, batchServerUsPerCall: batch.serverUsPerCall,
         auditedRps: audited.run.rps, auditedP50Ms: audited.run.p50, auditedP99Ms: audited.run.p99, auditedErrors: audited.run.errors, auditedNon2xx: audited.run.non2xx, auditedRecords: audited.records,
         loadAverageBefore: loadBefore, loadAverageAfter: loadAfter,
@@ -136,6 +153,8 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
         target('/v1/authorize decisions per second', single.rps, '>=', 10_000, '/s'),
         target('/v1/authorize p99 latency', single.p99, '<=', 10, 'ms'),
         target('/v1/authorize errors and non-2xx', single.errors + single.non2xx, '<=', 0, ''),
+        target('/v1/authorize by assignment decisions per second', assigned.rps, '>=', 10_000, '/s'),
+        target('/v1/authorize by assignment errors and non-2xx', assigned.errors + assigned.non2xx, '<=', 0, ''),
         target('/v1/authorize/batch decisions per second', batch.rps * BATCH, '>=', 10_000, '/s'),
         target('/v1/authorize decisions per second, denials audited', audited.run.rps, '>=', 10_000, '/s'),
         target('/v1/authorize p99 latency, denials audited', audited.run.p99, '<=', 10, 'ms'),
@@ -144,6 +163,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
         `Server and load generator in one process (autocannon in a worker thread), ${connections} connections, ${seconds} s after a 1 s warm-up; one service token (verified once, then cached), rate limiter on with its default limit.`,
         `Policy set: ${statements} statements (identity with IP, MFA, tag-variable, ForAllValues and local-time conditions; a boundary; two SCP levels); ${REQUESTS.length} requests cycled (Allow, ExplicitDeny, ImplicitDeny).`,
         `Server time per call: the main thread's busy time (event-loop utilization) over the calls served — parsing, validation, authentication, the role check, the decision, serialization and Node's HTTP work. Busy time includes moments the thread was runnable but preempted by other work on the machine, so it overstates the cost: one core free of other work sustains at least ${(1e6 / single.serverUsPerCall).toFixed(0)} calls/s.`,
+        `By assignment: the identity policy stored as the active version of a synthesized policy under the boundary and assigned to the requests' principal (an assigned set has no SCPs, so the last request is an implicit deny there); the bodies carry only the request, as a service's calls would (the set is compiled once per principal; the store's revision is checked once a second).`,
         `Denials audited: a second server on a SQLite file (WAL) with serve's default decision auditing (every denied decision, no allowed sample); ${audited.records.toLocaleString('en-US')} audit records were written during that run, each hash-chained to the one before.`,
         `1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after: the machine was shared with other work, which lowers the numbers.`,
       ],
@@ -151,6 +171,27 @@ export async function run(options: BenchOptions = {}): Promise<BenchResult> {
   } finally {
     await server.close();
   }
+}
+
+async function decisionOf(url: string, token: string, body: unknown): Promise<string> {
+  const r = await fetch(`${url}/v1/authorize`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return ((await r.json()) as { decision: string }).decision;
+}
+
+/**
+ * The policy set as the server keeps it for a principal: the identity policy as the active
+ * version of a synthesized policy under the boundary, assigned to alice. Written through the store
+ * (what the workflow would leave behind; the bench measures decisions, not synthesis). The SCPs
+ * are not part of an assigned set, so these decisions skip the two SCP levels.
+ */
+async function assign(store: Awaited<ReturnType<typeof openSqliteControlPlane>>): Promise<void> {
+  const actor = (by: string) => ({ by, at: new Date().toISOString() });
+  const b = await store.policies.putBoundary('bench-boundary', BOUNDARY, actor('user/admin'), 'bench');
+  await store.policies.addPolicyVersion({ id: 'bench-alice', team: 'bench', request: { fragments: [], boundary: { id: b.id, version: b.version }, riskBudget: null }, documents: [IDENTITY], verdict: {}, risk: 0 }, actor('user/lead'));
+  await store.policies.transition('bench-alice', 1, 'submit', actor('user/lead'));
+  await store.policies.transition('bench-alice', 1, 'approve', actor('user/approver'));
+  await store.policies.transition('bench-alice', 1, 'activate', actor('user/approver'));
+  await store.policies.setAssignment(alice, ['bench-alice'], actor('user/admin'));
 }
 
 /** Single decisions against a server that audits every denial (serve's default) into a SQLite file. */
