@@ -48,7 +48,16 @@ describe('tessera policies --server', () => {
     expect(json(b.out)).toMatchObject({ id: 'pol-boundary', version: 1, team: 'payments', createdBy: 'user/admin', document: { Statement: [{ Action: 's3:Get*' }] } });
     expect((await tessera('dave', ['policies', 'boundary', 'show', 'pol-boundary'])).out).toMatch(/^boundary pol-boundary version 1 for team payments /);
 
+    const listed = await tessera('alice', ['policies', 'boundary', 'list', '--team', 'payments']);
+    expect(listed.out).toMatch(/^pol-boundary {2}v1 {2}team payments {2}by user\/admin at /);
+
     const create = ['policies', 'create', 'pol-pay', '--team', 'payments', '-f', 'pol-s3@1', '-b', 'pol-boundary'];
+    // A preview stores nothing; it shows what create would store.
+    const preview = await tessera('alice', [...create, '-p', 'bucket=acme-reports', '--preview']);
+    expect(preview.code, preview.err).toBe(0);
+    expect(preview.out).toContain('pol-pay: approvable (nothing stored)');
+    expect(preview.out).toContain('arn:aws:s3:::acme-reports/*');
+    expect((await tessera('dave', ['policies', 'show', 'pol-pay'])).err).toMatch(/404/);
     const v1 = await tessera('alice', [...create, '-p', 'bucket=acme-reports', '--json']);
     expect(v1.err).toBe('');
     expect(v1.code).toBe(0);
@@ -110,6 +119,9 @@ describe('tessera policies --server', () => {
     expect((await tessera('admin', ['policies', 'boundary', 'put', 'pol-narrow', narrow, '--team', 'payments'])).out).toMatch(/^boundary pol-narrow version 2 for team payments /);
     const refused = await tessera('alice', ['policies', 'create', 'pol-wide', '--team', 'payments', '-f', 'pol-s3@1', '-p', 'bucket=acme-reports', '-b', 'pol-narrow@2']);
     expect(refused.code).toBe(1);
+    const refusedPreview = await tessera('alice', ['policies', 'create', 'pol-wide', '--team', 'payments', '-f', 'pol-s3@1', '-p', 'bucket=acme-reports', '-b', 'pol-narrow@2', '--preview']);
+    expect(refusedPreview.code).toBe(1);
+    expect(refusedPreview.out).toMatch(/pol-wide: refused \(nothing stored\)\n.*\n.*\n {2}error synthesis\/not-contained: .*\(for example s3:GetObject on arn:aws:s3:::acme-reports\//);
     expect(refused.err).toMatch(/synthesis\/not-contained/);
     expect(refused.err).toMatch(/422 .*\(server\/synthesis-refused\)/);
     expect((await tessera('dave', ['policies', 'show', 'pol-wide'])).err).toMatch(/404/);
@@ -161,7 +173,7 @@ describe('tessera policies --server', () => {
     const group = program.commands.find((c) => c.name() === 'policies') as Command;
     const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
     const leaves = all(group).filter((c) => c.commands.length === 0);
-    expect(leaves.map((c) => c.name()).sort()).toEqual(['activate', 'approve', 'assign', 'assignments', 'create', 'list', 'reject', 'review', 'rollback', 'show', 'show', 'submit', 'put', 'versions'].sort());
+    expect(leaves.map((c) => c.name()).sort()).toEqual(['activate', 'approve', 'assign', 'assignments', 'create', 'list', 'list', 'reject', 'review', 'rollback', 'show', 'show', 'submit', 'put', 'versions'].sort());
     for (const c of leaves) {
       let help = '';
       c.configureOutput({ writeOut: (s) => void (help += s) }).outputHelp();

@@ -10,7 +10,7 @@
  * is refused (412) instead of overwritten. (`tessera policy` is the local validator/explainer.)
  */
 import type { Command } from 'commander';
-import { ServerProblemError, UsageError } from '../errors.js';
+import { InputError, ServerProblemError, UsageError } from '../errors.js';
 import { collect, integerOption, keyValues, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
 import { ServerClient } from '../remote-client.js';
@@ -32,6 +32,14 @@ interface PolicyVersion {
   history: { from: Status; to: Status; at: string; by: string; comment?: string }[];
 }
 interface Review { policy: string; status: Status; against: number | null; added: unknown[]; removed: unknown[]; verdict: PolicyVersion['verdict']; risk: number; effective: unknown }
+interface Preview {
+  approvable: boolean;
+  documents: unknown[];
+  verdict: NonNullable<PolicyVersion['verdict']>;
+  errors: { severity?: string; code?: string; message?: string; counterexample?: { action: string; resource: string } }[];
+  risk: number;
+  effective: unknown;
+}
 interface Assignment { principal: string; policies: string[]; updatedAt: string | null; updatedBy: string | null }
 
 const client = (cmd: Command): ServerClient => ServerClient.of(cmd.optsWithGlobals<StoreTarget>(), 'the synthesized-policy workflow (boundaries, policies, review, assignments)');
@@ -76,6 +84,19 @@ Examples:
       if (opts.json === true) printJson(io, r.body);
       else io.stdout(`boundary ${r.body.id} version ${r.body.version} for ${teamText(r.body.team)} (by ${r.body.createdBy} at ${r.body.createdAt})\n`);
     });
+  boundary.command('list').description('the latest version of every boundary (of one team with --team)')
+    .option('--team <team>', "only this team's boundaries (the ones its delegated admins may synthesize under)")
+    .option('--json', 'print {items} as JSON')
+    .addHelpText('after', `
+Examples:
+  $ tessera policies boundary list
+  $ tessera policies boundary list --team payments --json | jq '.items[].id'`)
+    .action(async (opts: { team?: string; json?: boolean }, cmd: Command) => {
+      const r = await client(cmd).get<{ items: Omit<Boundary, 'document'>[] }>(`/v1/boundaries${opts.team === undefined ? '' : `?team=${enc(opts.team)}`}`);
+      if (opts.json === true) return printJson(io, r.body);
+      if (r.body.items.length === 0) return io.stdout('no boundaries\n');
+      for (const b of r.body.items) io.stdout(`${b.id}  v${b.version}  ${teamText(b.team)}  by ${b.createdBy} at ${b.createdAt}\n`);
+    });
   boundary.command('show').description('a boundary: the latest version, or --version')
     .argument('<id>', 'the boundary id')
     .option('--version <n>', 'a given version', integerOption('--version'))
@@ -98,18 +119,29 @@ Examples:
     .option('-b, --boundary <id[@version]>', 'the boundary (default version: the latest)')
     .option('--risk-budget <n>', 'the most risk the policy may carry', Number)
     .option('--request <file>', 'the whole request as JSON instead ({team, fragments: [{ref, params}], boundary: {id, version?}, riskBudget?})')
-    .option('--json', 'print the stored version as JSON')
+    .option('--preview', 'synthesize and show the result (documents, verdict, effective permissions) without storing anything; exit 1 when it would be refused')
+    .option('--json', 'print the stored version (or the preview) as JSON')
     .addHelpText('after', `
 The server synthesizes the policy and stores it only when it is approvable
-(contained in the boundary under every context, no escalation path); otherwise
-it answers 422 with the diagnostics, which are printed, and nothing is stored.
+(contained in the boundary under every context and, for a delegated admin, in
+what it holds itself; no escalation path); otherwise it answers 422 with the
+diagnostics, which are printed, and nothing is stored. A delegated admin may
+use only its own team's boundaries (tessera policies boundary list --team T).
 
 Examples:
+  $ tessera policies create pay-reports --team payments -f s3-read-prefix@1 -p bucket=acme-reports -b payments-boundary --preview
   $ tessera policies create pay-reports --team payments -f s3-read-prefix@1 -p bucket=acme-reports -b payments-boundary
   $ tessera policies create pay-reports --request request.json --json`)
-    .action(async (id: string, opts: { team?: string; fragment?: string[]; param?: string[]; boundary?: string; riskBudget?: number; request?: string; json?: boolean }, cmd: Command) => {
+    .action(async (id: string, opts: { team?: string; fragment?: string[]; param?: string[]; boundary?: string; riskBudget?: number; request?: string; preview?: boolean; json?: boolean }, cmd: Command) => {
       const c = client(cmd);
       const body = opts.request !== undefined ? { ...(await readJson(io, opts.request, 'policy request') as Record<string, unknown>), id } : await requestFromFlags(c, id, opts);
+      if (opts.preview === true) {
+        const preview = (await c.call<Preview>('POST', '/v1/policies/preview', body)).body;
+        if (opts.json === true) printJson(io, preview);
+        else io.stdout(formatPreview(id, preview));
+        if (!preview.approvable) throw new InputError('the synthesis would be refused');
+        return;
+      }
       const r = await c.call<PolicyVersion | Problemish>('POST', '/v1/policies', body, {}, [422]);
       if (r.status === 422) {
         const p = r.body as Problemish;
@@ -337,6 +369,17 @@ function provenWithin(d: { principal: string; policies: string[] | null } | null
   if (d === undefined || d === null) return ' (in the boundary)';
   if (d.policies === null) return ` (in the boundary; ${d.principal} has no assignment, so nothing else bounds it)`;
   return ` (in the boundary and in what ${d.principal} holds: ${d.policies.length === 0 ? 'nothing' : d.policies.join(', ')})`;
+}
+
+function formatPreview(id: string, p: Preview): string {
+  const lines = [
+    `${id}: ${p.approvable ? 'approvable' : 'refused'} (nothing stored)`,
+    `  containment: ${p.verdict.containment ?? 'not proven'}${provenWithin(p.verdict.delegator)}`,
+    `  risk: ${p.risk}`,
+    ...p.errors.map((e) => `  ${e.severity ?? 'error'} ${e.code ?? ''}: ${e.message ?? ''}${e.counterexample === undefined ? '' : ` (for example ${e.counterexample.action} on ${e.counterexample.resource})`}`),
+  ];
+  if (p.approvable) lines.push('  effective permissions (within the boundary):', ...formatEffective(p.effective).map((l) => `  ${l}`), '  documents:', ...JSON.stringify(p.documents, null, 2).split('\n').map((l) => `    ${l}`));
+  return lines.join('\n') + '\n';
 }
 
 function formatVersion(v: PolicyVersion): string {

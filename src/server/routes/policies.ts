@@ -61,7 +61,6 @@ function sendVersion(reply: FastifyReply, v: PolicyVersion, status = 200) {
   return wire({ ...v, documents: v.documents as Record<string, unknown>[] });
 }
 
-
 export function policyRoutes(app: App, ctx: ServerContext): void {
   // One per server: it keeps the automata of the boundaries it has analyzed.
   const analyzer = new Analyzer();
