@@ -19,7 +19,7 @@ import { versionPath } from './policies';
 interface BoundarySummary { id: string; version: number; team: string | null }
 interface ParameterSpec { description?: string; pattern?: string; enum?: string[]; default?: string }
 interface Chosen { fragment: FragmentVersion; params: Record<string, string> }
-interface Preview { approvable: boolean; documents: unknown[]; verdict: Verdict; errors: unknown[]; risk: number; effective: Effective | null }
+interface Preview { approvable: boolean; request: { boundary: { id: string; version: number } }; documents: unknown[]; verdict: Verdict; errors: unknown[]; risk: number; effective: Effective | null }
 interface Created { id: string; version: number }
 
 const parametersOf = (f: FragmentVersion): [string, ParameterSpec][] => Object.entries((f.content.parameters as Record<string, ParameterSpec> | undefined) ?? {});
@@ -47,6 +47,7 @@ export function PolicyCompose() {
   };
   const bodyText = JSON.stringify(body);
   const ready = body.id !== '' && body.team !== '' && boundary !== '' && chosen.length > 0;
+  const current = preview !== null && preview.body === bodyText ? preview.result : null;
 
   const run = async (what: 'preview' | 'create') => {
     setBusy(true);
@@ -55,7 +56,9 @@ export function PolicyCompose() {
       if (what === 'preview') {
         setPreview({ body: bodyText, result: (await call<Preview>('/v1/policies/preview', { method: 'POST', body })).data });
       } else {
-        const created = (await call<Created>('/v1/policies', { method: 'POST', body })).data;
+        // The boundary version the preview was proven under, even if a newer one appeared since.
+        const pinned = current === null ? body : { ...body, boundary: current.request.boundary };
+        const created = (await call<Created>('/v1/policies', { method: 'POST', body: pinned })).data;
         navigate(versionPath(created.id, created.version));
         return;
       }
@@ -70,8 +73,6 @@ export function PolicyCompose() {
     setChosen([...chosen, { fragment: f, params: Object.fromEntries(parametersOf(f).map(([name, spec]) => [name, spec.default ?? ''])) }]);
   };
   const setParam = (i: number, name: string, value: string) => setChosen(chosen.map((c, j) => (j === i ? { ...c, params: { ...c.params, [name]: value } } : c)));
-  const current = preview !== null && preview.body === bodyText ? preview.result : null;
-
   return (
     <section>
       <h1>Compose a policy</h1>
