@@ -81,6 +81,10 @@ export interface EvaluateOptions {
   readonly dryRun?: boolean;
   /** Only these deployments (default: every registered one). */
   readonly ids?: readonly string[];
+  /** Told how many deployments will be evaluated, before the first. */
+  readonly onStart?: (deployments: number) => void;
+  /** Told each outcome as soon as it is known (builds take seconds each: progress for a caller). */
+  readonly onOutcome?: (outcome: DeploymentOutcome) => void;
 }
 
 /** sha256 of a selection policy's canonical JSON: any changed constraint changes it. */
@@ -125,14 +129,18 @@ export async function evaluateDeployments(deps: AdaptDeps, options: EvaluateOpti
   const all = await deps.deployments.listDeployments();
   const chosen = options.ids === undefined ? all : all.filter((d) => options.ids?.includes(d.id));
   const outcomes: DeploymentOutcome[] = [];
+  options.onStart?.(chosen.length);
   for (const d of chosen) {
+    let outcome: DeploymentOutcome;
     try {
-      outcomes.push(await evaluateOne(deps, d, intel, options.dryRun === true));
+      outcome = await evaluateOne(deps, d, intel, options.dryRun === true);
     } catch (e) {
       const message = (e as Error).message;
-      outcomes.push({ id: d.id, status: 'failed', message });
+      outcome = { id: d.id, status: 'failed', message };
       if (options.dryRun !== true) await deps.events.emit({ type: 'deployment.rebuild-failed', at: deps.now().toISOString(), deploymentId: d.id, detail: { message } });
     }
+    outcomes.push(outcome);
+    options.onOutcome?.(outcome);
   }
   return outcomes;
 }

@@ -1,13 +1,15 @@
 /**
  * `tessera serve --monitor-interval`: the loop runs inside the server (SQLite: this node leads)
  * and its events are served at GET /v1/events. The data directory has no package catalog, so
- * the evaluation fails — which is an event too, and proves the wiring without a build.
+ * the evaluation fails — which is an event too, and proves the wiring without a build. `monitor
+ * run-once --server` then evaluates on the server, its progress streamed as JSON lines.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { tessera } from '../../test/support/cli.js';
 import type { StartedServer } from '../server/index.js';
 import { serve } from './commands/serve.js';
 import type { CliIO } from './io.js';
@@ -51,6 +53,13 @@ describe('tessera serve --monitor-interval', () => {
       expect(err).toContain('billing: failed: no package index imported yet');
       expect((await fetch(`${s.url}/v1/events?after=${body.head}`, { headers })).status).toBe(200);
       expect((await fetch(`${s.url}/v1/events`)).status).toBe(401);
+
+      // run-once against the server: its progress streams to stderr, the outcomes go to stdout.
+      const once = await tessera(['--server', s.url, '--token', bootstrapToken, 'monitor', 'run-once', '--dry-run'], { env: {} });
+      expect(once.err).toContain(`evaluating 1 deployment(s) on ${s.url} (dry run)`);
+      expect(once.err).toMatch(/\[1\/1\] billing: failed: no package index imported yet/);
+      expect(once.out).toMatch(/^billing: failed: no package index imported yet/);
+      expect(once.code).toBe(1);
     } finally {
       stop();
       await running;

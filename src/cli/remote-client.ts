@@ -65,6 +65,54 @@ export class ServerClient {
     throw this.problem(res.status, parsed, res.statusText, text);
   }
 
+  /**
+   * A call answered as JSON lines (`application/x-ndjson`): each line is handed to `onLine` as it
+   * arrives. A server that answers one JSON document instead has it handed over as one line.
+   */
+  async stream(method: string, path: string, body: unknown, onLine: (value: unknown) => void): Promise<void> {
+    let res: Response;
+    try {
+      res = await this.fetcher(this.base + path, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, accept: 'application/x-ndjson, application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new ServerProblemError(this.base, 0, 'unreachable', `cannot reach the server: ${(e as Error).message}`);
+    }
+    if (!res.ok || res.body === null || !(res.headers.get('content-type') ?? '').startsWith('application/x-ndjson')) {
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      if (!res.ok) throw this.problem(res.status, parsed, res.statusText, text);
+      onLine(parsed);
+      return;
+    }
+    const decoder = new TextDecoder();
+    let pending = '';
+    const take = (text: string) => {
+      if (text.trim() === '') return;
+      try {
+        onLine(JSON.parse(text));
+      } catch (e) {
+        if (e instanceof SyntaxError) throw new ServerProblemError(this.base, res.status, 'malformed stream', `a line of the answer is not JSON: ${text.slice(0, 200)}`);
+        throw e;
+      }
+    };
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      pending += decoder.decode(chunk, { stream: true });
+      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
+        take(pending.slice(0, end));
+        pending = pending.slice(end + 1);
+      }
+    }
+    take(pending + decoder.decode());
+  }
+
   problem(status: number, parsed: unknown, statusText = '', text = ''): ServerProblemError {
     const p = (parsed ?? {}) as { title?: string; detail?: string; code?: string };
     return new ServerProblemError(this.base, status, p.title ?? statusText, p.detail ?? text.slice(0, 200), p.code);

@@ -70,6 +70,8 @@ export interface ServerDeps {
   events?: EventBus;
   /** Runs the adaptation loop's evaluation for POST /v1/monitor/evaluations (default none: that route answers 409). */
   monitor?: MonitorRunner;
+  /** How often a streamed evaluation says it is still running (default 15 s). */
+  monitorHeartbeatMs?: number;
   /** Fastify's logger option (default off; `tessera serve` turns it on). */
   logger?: FastifyServerOptions['logger'];
   /** The built web UI served at `/` (default web/dist; `false` serves none). */
@@ -168,7 +170,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   adminRoutes(app, ctx);
   artifactRoutes(app, ctx);
   eventRoutes(app, ctx, deps.events ?? new EventBus());
-  monitorRoutes(app, ctx, deps.monitor);
+  monitorRoutes(app, ctx, deps.monitor, deps.monitorHeartbeatMs);
   intelRoutes(app, ctx, { bodyLimit: deps.intelBodyLimit ?? DEFAULT_INTEL_BODY_LIMIT, ...(deps.onIntelImported !== undefined ? { onImported: deps.onIntelImported } : {}) });
   if (deps.uiDir !== false) uiRoutes(app, deps.uiDir);
   app.get('/openapi.json', { config: { public: true }, schema: { summary: 'this OpenAPI document' } }, async () => openApiDocument(routes, { title: 'Tessera control plane', version: API_VERSION }));

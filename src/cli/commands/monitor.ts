@@ -21,7 +21,7 @@ import { checkApp, checkEnv, DEBIAN_RELEASES } from '../../risk/index.js';
 import { checkSelectionPolicy, type SelectionPolicy } from '../../solver/index.js';
 import type { MonitorRunner } from '../../server/index.js';
 import { openPostgresControlPlane, type ControlPlaneStore, type FeedSource } from '../../store/index.js';
-import { UsageError } from '../errors.js';
+import { ServerProblemError, UsageError } from '../errors.js';
 import { failWith, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
 import { ServerClient } from '../remote-client.js';
@@ -233,10 +233,11 @@ Examples:
       const json = opts.json === true;
       const server = opts.databaseUrl === undefined ? serverOf(program) : undefined;
       if (server !== undefined) {
-        // The server evaluates on its own store, data directory and catalog, and answers when done.
-        const reply = await server.call<{ dryRun: boolean; outcomes: DeploymentOutcome[] }>('POST', '/v1/monitor/evaluations', { dryRun: opts.dryRun === true, ...(opts.id !== undefined ? { ids: opts.id } : {}) });
-        const remote = reply.body.outcomes;
-        io.stdout(json ? JSON.stringify({ dryRun: reply.body.dryRun, outcomes: remote, server: server.base }, null, 2) + '\n' : remote.length === 0 ? `no deployments registered on ${server.base}\n` : remote.map(formatOutcome).join(''));
+        // The server evaluates on its own store, data directory and catalog, and streams its
+        // progress (each outcome as it is known, on stderr) before the result.
+        const result = await evaluateRemotely(io, server, { dryRun: opts.dryRun === true, ...(opts.id !== undefined ? { ids: opts.id } : {}) });
+        const remote = result.outcomes;
+        io.stdout(json ? JSON.stringify({ dryRun: result.dryRun, outcomes: remote, server: server.base }, null, 2) + '\n' : remote.length === 0 ? `no deployments registered on ${server.base}\n` : remote.map(formatOutcome).join(''));
         const failedRemote = remote.filter((o) => o.status === 'invalid' || o.status === 'no-plan' || o.status === 'failed');
         if (failedRemote.length > 0) failWith(io, json, `${failedRemote.length} deployment(s) could not be evaluated`, failedRemote, `${failedRemote.length} deployment(s) could not be evaluated`);
         return;
@@ -257,6 +258,33 @@ Examples:
 }
 
 /**
+ * POST /v1/monitor/evaluations as JSON lines: `started`, an `outcome` per deployment (printed to
+ * stderr as progress), heartbeats while a build runs, then `done` with every outcome; an `error`
+ * line is the server's failure after the answer had begun.
+ */
+async function evaluateRemotely(io: CliIO, server: ServerClient, body: { dryRun: boolean; ids?: string[] }): Promise<{ dryRun: boolean; outcomes: DeploymentOutcome[] }> {
+  let result: { dryRun: boolean; outcomes: DeploymentOutcome[] } | undefined;
+  let total = 0;
+  let seen = 0;
+  await server.stream('POST', '/v1/monitor/evaluations', body, (value) => {
+    const event = value as { type?: string; deployments?: number; outcome?: DeploymentOutcome; detail?: string; dryRun?: boolean; outcomes?: DeploymentOutcome[] };
+    if (event.type === 'started') {
+      total = event.deployments ?? 0;
+      io.stderr(`evaluating ${total} deployment(s) on ${server.base}${body.dryRun ? ' (dry run)' : ''}\n`);
+    } else if (event.type === 'outcome' && event.outcome !== undefined) {
+      io.stderr(`[${++seen}/${total}] ${formatOutcome(event.outcome)}`);
+    } else if (event.type === 'error') {
+      throw new ServerProblemError(server.base, 500, 'evaluation failed', event.detail ?? 'the server gave no reason');
+    } else if (event.type === 'done' || event.type === undefined) {
+      // `done`, or a server that answered one JSON document.
+      result = { dryRun: event.dryRun === true, outcomes: event.outcomes ?? [] };
+    }
+  });
+  if (result === undefined) throw new ServerProblemError(server.base, 0, 'incomplete answer', 'the server ended the answer before the evaluation was done (it may still be running there: see GET /v1/events)');
+  return result;
+}
+
+/**
  * What `tessera serve` answers POST /v1/monitor/evaluations with: `run-once` on the server's own
  * store and data directory (the monitor configuration is read per evaluation), announcing on
  * `events` (the running loop's bus, whose webhook then hears it; without one, a bus of its own
@@ -264,13 +292,14 @@ Examples:
  */
 export function monitorRunner(io: CliIO, store: ControlPlaneStore, opts: { dataDir: string; toolVersion: string; events?: EventBus }): MonitorRunner {
   return {
-    async evaluate({ ids, dryRun }) {
+    async evaluate({ ids, dryRun, onStart, onOutcome }) {
       const config = await readMonitorConfig(io, opts.dataDir);
       const events = opts.events ?? new EventBus();
       // The running loop's bus already feeds the webhook; a bus of our own needs it subscribed.
       const hook = dryRun || opts.events !== undefined ? undefined : subscribeWebhook(io, events, config.webhook);
       try {
-        return await evaluateDeployments(adaptDeps(io, opts.dataDir, store, events, config, opts.toolVersion), { dryRun, ...(ids !== undefined ? { ids } : {}) });
+        const progress = { ...(onStart !== undefined ? { onStart } : {}), ...(onOutcome !== undefined ? { onOutcome } : {}) };
+        return await evaluateDeployments(adaptDeps(io, opts.dataDir, store, events, config, opts.toolVersion), { dryRun, ...(ids !== undefined ? { ids } : {}), ...progress });
       } finally {
         await hook?.close();
       }
