@@ -43,26 +43,24 @@ export class ServerClient {
   }
 
   private async request<T>(method: string, path: string, body: { text: string; contentType: string } | undefined, headers: Record<string, string>, handled: readonly number[]): Promise<ServerReply<T>> {
-    let res: Response;
-    try {
-      res = await this.fetcher(this.base + path, {
-        method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': body.contentType }), ...headers },
-        ...(body === undefined ? {} : { body: body.text }),
-      });
-    } catch (e) {
-      throw new ServerProblemError(this.base, 0, 'unreachable', `cannot reach the server: ${(e as Error).message}`);
-    }
+    const res = await this.send(method, path, {
+      headers: { ...(body === undefined ? {} : { 'content-type': body.contentType }), ...headers },
+      ...(body === undefined ? {} : { body: body.text }),
+    });
     const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = jsonOrUndefined(text);
     const reply = { status: res.status, etag: res.headers.get('etag') ?? undefined, body: parsed as T };
     if (res.ok || handled.includes(res.status)) return reply;
     throw this.problem(res.status, parsed, res.statusText, text);
+  }
+
+  /** The fetch with the token; an unreachable server is a ServerProblemError. */
+  private async send(method: string, path: string, init: { headers: Record<string, string>; body?: string }): Promise<Response> {
+    try {
+      return await this.fetcher(this.base + path, { method, headers: { authorization: `Bearer ${this.token}`, ...init.headers }, ...(init.body === undefined ? {} : { body: init.body }) });
+    } catch (e) {
+      throw new ServerProblemError(this.base, 0, 'unreachable', `cannot reach the server: ${(e as Error).message}`);
+    }
   }
 
   /**
@@ -70,24 +68,10 @@ export class ServerClient {
    * arrives. A server that answers one JSON document instead has it handed over as one line.
    */
   async stream(method: string, path: string, body: unknown, onLine: (value: unknown) => void): Promise<void> {
-    let res: Response;
-    try {
-      res = await this.fetcher(this.base + path, {
-        method,
-        headers: { authorization: `Bearer ${this.token}`, accept: 'application/x-ndjson, application/json', 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    } catch (e) {
-      throw new ServerProblemError(this.base, 0, 'unreachable', `cannot reach the server: ${(e as Error).message}`);
-    }
+    const res = await this.send(method, path, { headers: { accept: 'application/x-ndjson, application/json', 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok || res.body === null || !(res.headers.get('content-type') ?? '').startsWith('application/x-ndjson')) {
       const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
+      const parsed = jsonOrUndefined(text);
       if (!res.ok) throw this.problem(res.status, parsed, res.statusText, text);
       onLine(parsed);
       return;
@@ -116,5 +100,14 @@ export class ServerClient {
   problem(status: number, parsed: unknown, statusText = '', text = ''): ServerProblemError {
     const p = (parsed ?? {}) as { title?: string; detail?: string; code?: string };
     return new ServerProblemError(this.base, status, p.title ?? statusText, p.detail ?? text.slice(0, 200), p.code);
+  }
+}
+
+/** The JSON value of a reply's text; undefined for an empty or non-JSON text (a proxy's HTML page). */
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
