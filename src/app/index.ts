@@ -1,5 +1,5 @@
 /** Use cases that combine the engines with the store and the outside world. */
-export { adoptFeedSnapshots, checkFeed, diffSnapshots, importFeed, loadIntel } from './intel.js';
+export { adoptFeedSnapshots, checkFeed, feedsAsAdopted, diffSnapshots, importFeed, loadIntel } from './intel.js';
 export type { ImportResult } from './intel.js';
 export { canonicalJson, controlOptions, planDigest, planImage, PLAN_FORMAT } from './plan.js';
 export type { ImagePlan, PlanInputs, PlanSource } from './plan.js';

@@ -66,6 +66,36 @@ export async function adoptFeedSnapshots(from: FeedSnapshotStore, into: FeedSnap
   return moved;
 }
 
+/**
+ * What `into` would read as after adoptFeedSnapshots(from, into), without writing anything: each
+ * source's snapshots come from `into` when it has any, else from `from`. For a dry run, which must
+ * see the intel a real run would and change nothing. Saving through the view is refused.
+ */
+export function feedsAsAdopted(from: FeedSnapshotStore, into: FeedSnapshotStore): FeedSnapshotStore {
+  const owner = async (source: FeedSource): Promise<FeedSnapshotStore> => ((await into.list(source)).length > 0 ? into : from);
+  return {
+    async list(source) {
+      if (source !== undefined) return (await owner(source)).list(source);
+      // Adoption saves the moved sources after what `into` holds, one source after another.
+      const moved = await Promise.all(FEED_SOURCES.map(async (s) => ((await owner(s)) === from ? from.list(s) : [])));
+      return [...(await into.list()), ...moved.flat()];
+    },
+    current: async (source) => (await owner(source)).current(source),
+    previous: async (source) => (await owner(source)).previous(source),
+    find: async (source, hashPrefix) => (await owner(source)).find(source, hashPrefix),
+    read: async (snapshot) => (await owner(snapshot.source)).read(snapshot),
+    async currentHashes() {
+      const hashes: Partial<Record<FeedSource, string>> = {};
+      for (const source of FEED_SOURCES) {
+        const current = await (await owner(source)).current(source);
+        if (current !== undefined) hashes[source] = current.hash;
+      }
+      return hashes;
+    },
+    save: () => Promise.reject(new FeedStoreError('internal: this view of the feeds is read-only (a dry run saves nothing)')),
+  };
+}
+
 /** The current snapshot of a feed, parsed; undefined when there is none. */
 async function currentParsed<T>(store: FeedSnapshotStore, source: FeedSource, parse: (text: string) => Parsed<T>): Promise<T | undefined> {
   const snapshot = await store.current(source);

@@ -70,6 +70,25 @@ describe('tessera intel', () => {
     expect(JSON.parse(d.out)).toMatchObject({ changes: [{ cve: 'CVE-2025-48384', from: 0.00862, to: 0.6 }] });
   });
 
+  it('a monitor dry run on an older data directory moves no feed files; the real run does', async () => {
+    const files = new FileFeedStore(join(dir, 'intel'));
+    await importFeed(files, 'epss', await readFile(EPSS, 'utf8'), EPSS, new Date('2026-11-20T10:00:00Z'));
+    const dry = await tessera(['monitor', 'run-once', '--dry-run']);
+    expect(dry.code, dry.err).toBe(0);
+    expect(dry.err).not.toContain('moved');
+    expect(await files.exists()).toBe(true);
+    const db = new Database(join(dir, 'tessera.db'), { readonly: true });
+    try {
+      expect(db.prepare('select count(*) as n from feed_snapshots').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+    const real = await tessera(['monitor', 'run-once']);
+    expect(real.code, real.err).toBe(0);
+    expect(real.err).toContain('moved 1 epss snapshot(s) into the store');
+    expect(await files.exists()).toBe(false);
+  });
+
   it('diffs the current EPSS snapshot against the previous one', async () => {
     const old = await readFile(EPSS, 'utf8');
     await tessera(['intel', 'import', 'epss', 'old.csv'], { 'old.csv': old.replace('0.00862', '0.00100').replace('2025-08-25T', '2025-08-24T') });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
   resolveDeploymentDocuments, storedEventSink,
-  buildPlannedImage, CONTROLS_DIR, defaultPackageFactsFile, loadPackageFacts, evaluateDeployments, loadControlCatalog, StoreSummaryStore, loadIntel, planImage, PostgresLeadership, soleLeader,
+  buildPlannedImage, CONTROLS_DIR, defaultPackageFactsFile, loadPackageFacts, evaluateDeployments, loadControlCatalog, StoreSummaryStore, feedsAsAdopted, loadIntel, planImage, PostgresLeadership, soleLeader,
   startAdaptationLoop, WebhookNotifier, type AdaptDeps, type DeploymentOutcome, type Leadership,
 } from '../../app/index.js';
 import { APT_ARCHIVES, hostMirror, type DebSource } from '../../image/index.js';
@@ -20,7 +20,7 @@ import { EventBus, type RebuildReason } from '../../monitor/index.js';
 import { checkApp, checkEnv, DEBIAN_RELEASES } from '../../risk/index.js';
 import { checkSelectionPolicy, type SelectionPolicy } from '../../solver/index.js';
 import type { MonitorRunner } from '../../server/index.js';
-import { openPostgresControlPlane, type ControlPlaneStore, type FeedSource } from '../../store/index.js';
+import { FileFeedStore, openPostgresControlPlane, type ControlPlaneStore, type FeedSnapshotStore, type FeedSource } from '../../store/index.js';
 import { ServerProblemError, UsageError } from '../errors.js';
 import { failWith, readText } from '../inputs.js';
 import type { CliIO } from '../io.js';
@@ -79,7 +79,7 @@ export async function readMonitorConfig(io: CliIO, dataDir: string): Promise<Mon
 }
 
 /** The loop's dependencies over a data directory and an open store. */
-export function adaptDeps(io: CliIO, dataDir: string, store: ControlPlaneStore, events: EventBus, config: MonitorConfig, toolVersion: string): AdaptDeps {
+export function adaptDeps(io: CliIO, dataDir: string, store: ControlPlaneStore, events: EventBus, config: MonitorConfig, toolVersion: string, feeds: FeedSnapshotStore = store.feeds): AdaptDeps {
   const mirror = config.mirror ?? hostMirror(config.release);
   const sources: DebSource[] = [
     ...(config.debs ?? []).map((dir) => ({ kind: 'directory' as const, dir })),
@@ -96,7 +96,7 @@ export function adaptDeps(io: CliIO, dataDir: string, store: ControlPlaneStore, 
     audit: store.audit,
     summaries: new StoreSummaryStore(store.deployments),
     transaction: (work) => store.transaction(work),
-    intel: () => loadIntel(store.feeds),
+    intel: () => loadIntel(feeds),
     plan: async (app, profile, feeds) => {
       const { universe, sources: indexes } = await (catalog ??= loadCatalog(dataDir));
       const loaded = await (controls ??= loadControlCatalog(CONTROLS_DIR));
@@ -247,8 +247,12 @@ Examples:
       const events = new EventBus();
       const hook = opts.dryRun === true ? undefined : subscribeWebhook(io, events, config.webhook);
       const outcomes = await withStore(dataDir, opts, async (store) => {
-        await adoptFeedFiles(io, dataDir, store);
-        return evaluateDeployments(adaptDeps(io, dataDir, store, events, config, program.version() ?? 'unknown'), { dryRun: opts.dryRun === true, ...(opts.id !== undefined ? { ids: opts.id } : {}) });
+        // A dry run changes nothing: it reads an older data directory's feed files where a real
+        // run would first move them into the store.
+        let feeds: FeedSnapshotStore = store.feeds;
+        if (opts.dryRun === true) feeds = feedsAsAdopted(new FileFeedStore(feedDir(dataDir)), store.feeds);
+        else await adoptFeedFiles(io, dataDir, store);
+        return evaluateDeployments(adaptDeps(io, dataDir, store, events, config, program.version() ?? 'unknown', feeds), { dryRun: opts.dryRun === true, ...(opts.id !== undefined ? { ids: opts.id } : {}) });
       });
       await hook?.close();
       io.stdout(json ? JSON.stringify({ dryRun: opts.dryRun === true, outcomes, events: events.after(0, 10_000) }, null, 2) + '\n' : outcomes.length === 0 ? 'no deployments registered (tessera monitor register)\n' : outcomes.map(formatOutcome).join(''));
